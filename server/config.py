@@ -1,0 +1,121 @@
+"""Command line and environment, resolved once into one frozen `Settings`.
+
+Precedence: a flag wins over the environment, which wins over the default.
+Environment names follow sentry-cli (`SENTRY_AUTH_TOKEN`, `SENTRY_URL`,
+`SENTRY_ORG`, `SENTRY_PROJECT`); `SENTRY_ACCESS_TOKEN` (sentry-mcp's name) is
+accepted too.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+DEFAULT_URL = "https://sentry.io"
+Transport = Literal["stdio", "sse", "streamable-http"]
+Dialect = Literal["sentry", "spec"]
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(Exception):
+    """A start-up problem, explained in one sentence that names the setting to fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = field(default=None, repr=False)
+    url: str = DEFAULT_URL
+    organization: str | None = None
+    project: str | None = None
+    demo: bool = False
+    demo_dialect: Dialect = "sentry"
+    read_only: bool = False
+    transport: Transport = "stdio"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 30.0
+    log_level: str = "WARNING"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sentry-replays-mcp",
+        description="MCP server for Sentry session replays.",
+        epilog="Environment: SENTRY_AUTH_TOKEN (or SENTRY_ACCESS_TOKEN), SENTRY_URL, "
+        "SENTRY_ORG, SENTRY_PROJECT, SENTRY_READ_ONLY.",
+    )
+    parser.add_argument("--demo", action="store_true", help="serve embedded demo data (no token)")
+    parser.add_argument(
+        "--demo-dialect",
+        choices=["sentry", "spec"],
+        help="with --demo: answer like sentry.io (default) or like the seed spec",
+    )
+    parser.add_argument("--url", help=f"Sentry base URL (env SENTRY_URL, default {DEFAULT_URL})")
+    parser.add_argument("--org", dest="organization", help="default organization (env SENTRY_ORG)")
+    parser.add_argument("--project", help="default project (env SENTRY_PROJECT)")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        default=None,
+        help="hide tools that change data (env SENTRY_READ_ONLY=1)",
+    )
+    parser.add_argument(
+        "--transport", choices=["stdio", "sse", "streamable-http"], help="default stdio"
+    )
+    parser.add_argument("--host", help="bind address for HTTP transports (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port for HTTP transports (default 8000)")
+    parser.add_argument("--timeout", type=float, help="Sentry request timeout, seconds (30)")
+    parser.add_argument("--log-level", help="stderr log level (env LOG_LEVEL, default WARNING)")
+    return parser
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool | None:
+    raw = env.get(name)
+    if raw is None:
+        return None
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be 1/true/yes or 0/false/no, got {raw!r}.")
+
+
+def load_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
+    """Parse flags and environment into Settings, or raise ConfigError (argparse exits on
+    unknown flags with its own usage message)."""
+    args = build_parser().parse_args(list(argv))
+    token = env.get("SENTRY_AUTH_TOKEN") or env.get("SENTRY_ACCESS_TOKEN") or None
+    demo = bool(args.demo)
+    if not demo and not token:
+        raise ConfigError(
+            "No Sentry token: set SENTRY_AUTH_TOKEN to an auth token with org:read, "
+            "project:read and event:read scopes, or run with --demo to try the embedded demo data."
+        )
+    url = args.url or env.get("SENTRY_URL") or DEFAULT_URL
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"SENTRY_URL must start with https:// (or http://), got {url!r}.")
+    read_only = args.read_only if args.read_only is not None else _flag(env, "SENTRY_READ_ONLY")
+    port = args.port if args.port is not None else 8000
+    if not 0 < port < 65536:
+        raise ConfigError(f"--port must be between 1 and 65535, got {port}.")
+    timeout = args.timeout if args.timeout is not None else 30.0
+    if not 0 < timeout <= 600:
+        raise ConfigError(f"--timeout must be between 0 and 600 seconds, got {timeout:g}.")
+    return Settings(
+        token=token,
+        url=url,
+        organization=args.organization or env.get("SENTRY_ORG") or None,
+        project=args.project or env.get("SENTRY_PROJECT") or None,
+        demo=demo,
+        demo_dialect=args.demo_dialect or "sentry",
+        read_only=bool(read_only),
+        transport=args.transport or "stdio",
+        host=args.host or "127.0.0.1",
+        port=port,
+        timeout=timeout,
+        log_level=(args.log_level or env.get("LOG_LEVEL") or "WARNING").upper(),
+    )

@@ -1,0 +1,421 @@
+"""The Sentry replay API client: every operation of the seed, typed in and parsed out.
+
+One `SentryClient` (one pooled `httpx2.AsyncClient`) lives as long as the server.
+Every path segment is validated before a request is built (`ids.py`); every
+failure is one of the classes in `errors.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+import httpx2
+
+from tools.api import ids
+from tools.api.errors import BadInput, InvalidRequest, NotFound
+from tools.api.models import (
+    ClickedNode,
+    RecordingSegment,
+    Replay,
+    ReplayCounts,
+    SegmentMeta,
+    Selector,
+    Viewer,
+    parse_list,
+    parse_segment_page,
+    parse_viewers,
+    unwrap,
+)
+from tools.api.pagination import Page, cursors
+from tools.api.routes import ROUTES
+from tools.api.transport import Answer, BearerAuth, ErrorContext, RetryPolicy, Transport
+
+USER_AGENT = "sentry-replays-mcp/0.1"
+MAX_PER_PAGE = 100
+DEFAULT_WINDOW = "90d"  # Sentry's maximum; replays are kept for 90 days
+_STATS_PERIOD = re.compile(r"[1-9][0-9]{0,4}[smhdw]")
+_OFFSET_CURSOR = re.compile(r"-?[0-9]+:([0-9]+):[01]")
+
+
+def api_root(url: str) -> str:
+    """`https://sentry.io` → `https://sentry.io/api/0/`; an URL already ending in /api/0 is kept."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BadInput(f"SENTRY_URL must be an http(s) URL such as https://sentry.io, got {url!r}.")
+    path = parts.path.rstrip("/")
+    if not path.endswith("/api/0"):
+        path += "/api/0"
+    return f"{parts.scheme}://{parts.netloc}{path}/"
+
+
+def stats_period(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and _STATS_PERIOD.fullmatch(value):
+        return value
+    raise BadInput(
+        f"Invalid stats_period {value!r}: use a number and a unit s, m, h, d or w, "
+        "e.g. '24h' or '14d'."
+    )
+
+
+class SentryClient:
+    def __init__(
+        self,
+        *,
+        url: str,
+        token: str,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        max_concurrency: int = 8,
+        max_body_bytes: int = 16_000_000,
+        max_segment_page_bytes: int = 128_000_000,
+        transport: httpx2.AsyncBaseTransport | None = None,
+    ) -> None:
+        if not token or not token.isprintable() or any(ch.isspace() for ch in token):
+            raise BadInput("The Sentry token is empty or contains spaces or control characters.")
+        self.base_url = api_root(url)
+        self.timeout = timeout
+        self._segment_cap = max_segment_page_bytes
+        self._http = httpx2.AsyncClient(
+            base_url=self.base_url,
+            auth=BearerAuth(token),
+            timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            limits=httpx2.Limits(
+                max_connections=max_concurrency, max_keepalive_connections=max_concurrency
+            ),
+            transport=transport,
+            follow_redirects=False,
+        )
+        self._transport = Transport(
+            self._http,
+            retry=retry or RetryPolicy(),
+            max_concurrency=max_concurrency,
+            max_body_bytes=max_body_bytes,
+        )
+        self._route_choice: dict[str, str] = {}
+        self._host = urlsplit(self.base_url).netloc
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        return f"SentryClient(base_url={self.base_url!r})"
+
+    @property
+    def route_choices(self) -> dict[str, str]:
+        """Which path template answered, per operation (after the first successful call)."""
+        return dict(self._route_choice)
+
+    # -- the one place operations go through -------------------------------------------
+
+    async def _call(
+        self,
+        operation: str,
+        values: dict[str, str],
+        subject: str,
+        params: Sequence[tuple[str, str]] = (),
+        max_body_bytes: int | None = None,
+    ) -> Answer:
+        route = ROUTES[operation]
+        candidates = route.buildable(values)
+        if not candidates:
+            raise BadInput(f"To {route.action}, a project is needed: pass project (slug or id).")
+        remembered = self._route_choice.get(operation)
+        if remembered in candidates:
+            candidates = [remembered]
+        context = ErrorContext(route.action, route.scope, subject, self._host, self.timeout)
+        for position, template in enumerate(candidates):
+            path = template.format(**values)
+            try:
+                answer = await self._transport.request(
+                    route.method,
+                    path,
+                    params=params,
+                    context=context,
+                    max_body_bytes=max_body_bytes,
+                )
+            except NotFound:
+                if position == len(candidates) - 1:
+                    raise
+                continue
+            self._route_choice[operation] = template
+            return answer
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _page_params(per_page: int, cursor: str | None) -> list[tuple[str, str]]:
+        if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= 100:
+            raise BadInput(f"Invalid limit {per_page!r}: use a number from 1 to {MAX_PER_PAGE}.")
+        params = [("per_page", str(per_page))]
+        if cursor is not None:
+            params.append(("cursor", ids.cursor(cursor)))
+        return params
+
+    @staticmethod
+    def _project_filters(projects: Sequence[str | int]) -> list[tuple[str, str]]:
+        params = []
+        for value in projects:
+            checked = ids.project(value)
+            params.append(("project" if checked.isdigit() else "projectSlug", checked))
+        return params
+
+    @staticmethod
+    def _window(
+        period: str | None, start: str | None, end: str | None, default: str | None = None
+    ) -> list[tuple[str, str]]:
+        if (start is None) != (end is None):
+            raise BadInput("Give both start and end (ISO-8601), or neither.")
+        if start is not None and end is not None:
+            if period is not None:
+                raise BadInput("Give either stats_period or start and end, not both.")
+            return [("start", start), ("end", end)]
+        period = stats_period(period) or default
+        return [("statsPeriod", period)] if period else []
+
+    # -- replays --------------------------------------------------------------------------
+
+    async def list_replays(
+        self,
+        organization: str,
+        *,
+        projects: Sequence[str | int] = (),
+        environments: Sequence[str] = (),
+        query: str | None = None,
+        stats_period: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        sort: str | None = None,
+        fields: Sequence[str] = (),
+        per_page: int = 20,
+        cursor: str | None = None,
+    ) -> Page[Replay]:
+        org = ids.organization(organization)
+        params = self._page_params(per_page, cursor)
+        params += self._project_filters(projects)
+        params += [("environment", e) for e in environments]
+        params += self._window(stats_period, start, end)
+        params += [("field", f) for f in fields]
+        if query:
+            params.append(("query", query))
+        if sort:
+            params.append(("sort", sort))
+        answer = await self._call(
+            "list_replays", {"org": org}, f"replays in organization '{org}'", params
+        )
+        return self._page(Replay, answer)
+
+    async def get_replay(
+        self, organization: str, replay_id: str, *, project: str | int | None = None
+    ) -> Replay:
+        values = {"org": ids.organization(organization), "replay": ids.replay(replay_id)}
+        if project is not None:
+            values["project"] = ids.project(project)
+        answer = await self._call(
+            "get_replay",
+            values,
+            f"replay {values['replay']} in organization '{values['org']}'",
+            [("statsPeriod", DEFAULT_WINDOW)],
+        )
+        data = unwrap(answer.body)
+        if not isinstance(data, dict):
+            raise NotFound(f"Sentry returned no replay {values['replay']}.")
+        return Replay.model_validate(data)
+
+    async def delete_replay(self, organization: str, project: str | int, replay_id: str) -> None:
+        values = self._replay_values(organization, project, replay_id)
+        await self._call("delete_replay", values, self._replay_subject(values))
+
+    # -- recording segments ---------------------------------------------------------------
+
+    async def list_recording_segments(
+        self,
+        organization: str,
+        project: str | int,
+        replay_id: str,
+        *,
+        per_page: int = MAX_PER_PAGE,
+        cursor: str | None = None,
+    ) -> Page[RecordingSegment]:
+        """A page of segments. sentry.io sends each segment's rrweb events; a server that
+        follows the seed sends metadata rows instead (`RecordingSegment.meta`)."""
+        values = self._replay_values(organization, project, replay_id)
+        params = self._page_params(per_page, cursor)
+        answer = await self._call(
+            "list_recording_segments",
+            values,
+            f"recording of {self._replay_subject(values)}",
+            params,
+            max_body_bytes=self._segment_cap,
+        )
+        match = _OFFSET_CURSOR.fullmatch(cursor or "")
+        first = int(match.group(1)) if match else 0
+        next_cursor, previous_cursor = cursors(answer.headers.get("link"))
+        return Page(parse_segment_page(answer.body, first), next_cursor, previous_cursor)
+
+    async def get_recording_segment(
+        self,
+        organization: str,
+        project: str | int,
+        replay_id: str,
+        segment_id: int | str,
+        *,
+        download: bool = False,
+    ) -> RecordingSegment:
+        """One segment's metadata, or with `download=True` its rrweb events."""
+        values = self._replay_values(organization, project, replay_id)
+        number = ids.segment(segment_id)
+        values["segment"] = str(number)
+        answer = await self._call(
+            "get_recording_segment",
+            values,
+            f"recording segment {number} of {self._replay_subject(values)}",
+            [("download", "true")] if download else [],
+            max_body_bytes=self._segment_cap if download else None,
+        )
+        body = unwrap(answer.body)
+        if isinstance(body, list):
+            events = [e for e in body if isinstance(e, dict)]
+            return RecordingSegment(
+                segment_id=number, events=events, skipped_events=len(body) - len(events)
+            )
+        meta = SegmentMeta.model_validate(body if isinstance(body, dict) else {})
+        return RecordingSegment(segment_id=number, meta=meta)
+
+    # -- interactions ---------------------------------------------------------------------
+
+    async def list_selectors(
+        self,
+        organization: str,
+        *,
+        projects: Sequence[str | int] = (),
+        environments: Sequence[str] = (),
+        stats_period: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        sort: str | None = None,
+        query: str | None = None,
+        per_page: int = 20,
+        cursor: str | None = None,
+    ) -> Page[Selector]:
+        org = ids.organization(organization)
+        params = self._page_params(per_page, cursor)
+        params += self._project_filters(projects)
+        params += [("environment", e) for e in environments]
+        params += self._window(stats_period, start, end)
+        if sort:
+            params.append(("sort", sort))
+        if query:
+            params.append(("query", query))
+        answer = await self._call(
+            "list_selectors", {"org": org}, f"selectors in organization '{org}'", params
+        )
+        return self._page(Selector, answer)
+
+    async def list_clicked_nodes(
+        self,
+        organization: str,
+        replay_id: str,
+        *,
+        project: str | int | None = None,
+        per_page: int = 100,
+        cursor: str | None = None,
+    ) -> Page[ClickedNode]:
+        values = {"org": ids.organization(organization), "replay": ids.replay(replay_id)}
+        if project is not None:
+            values["project"] = ids.project(project)
+        params = self._page_params(per_page, cursor)
+        answer = await self._call(
+            "list_clicked_nodes", values, f"clicks of {self._replay_subject(values)}", params
+        )
+        return self._page(ClickedNode, answer)
+
+    async def list_replay_viewers(
+        self, organization: str, project: str | int, replay_id: str
+    ) -> list[Viewer]:
+        values = self._replay_values(organization, project, replay_id)
+        answer = await self._call(
+            "list_replay_viewers",
+            values,
+            self._replay_subject(values),
+            [("statsPeriod", DEFAULT_WINDOW)],
+        )
+        return parse_viewers(answer.body)
+
+    async def count_replays(
+        self,
+        organization: str,
+        *,
+        query: str,
+        projects: Sequence[str | int] = (),
+        environments: Sequence[str] = (),
+        stats_period: str | None = None,
+        data_source: str = "events",
+        return_ids: bool = False,
+    ) -> ReplayCounts:
+        """Replays per issue, transaction or replay id. `query` must use list syntax, e.g.
+        `issue.id:[1,2]`, `transaction:["/checkout"]` or `replay_id:[...]`."""
+        org = ids.organization(organization)
+        if not query or not query.strip():
+            raise BadInput(
+                "count_replays needs a query such as issue.id:[123] or transaction:[/a]."
+            )
+        base = [("query", query)]
+        base += self._project_filters(projects) or [("project", "-1")]
+        base += [("environment", e) for e in environments]
+        base += self._window(stats_period, None, None, default=DEFAULT_WINDOW)
+        if return_ids:
+            base.append(("returnIds", "true"))
+        subject = f"replay counts in organization '{org}'"
+        try:
+            answer = await self._call(
+                "count_replays", {"org": org}, subject, [*base, ("data_source", data_source)]
+            )
+        except InvalidRequest as error:
+            # Older and self-hosted servers only know `discover`.
+            if "data_source" not in error.message or data_source == "discover":
+                raise
+            answer = await self._call(
+                "count_replays", {"org": org}, subject, [*base, ("data_source", "discover")]
+            )
+        return ReplayCounts.parse(answer.body)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    @staticmethod
+    def _replay_values(organization: str, project: str | int, replay_id: str) -> dict[str, str]:
+        return {
+            "org": ids.organization(organization),
+            "project": ids.project(project),
+            "replay": ids.replay(replay_id),
+        }
+
+    @staticmethod
+    def _replay_subject(values: dict[str, str]) -> str:
+        where = f"organization '{values['org']}'"
+        if "project" in values:
+            where += f", project '{values['project']}'"
+        return f"replay {values['replay']} in {where}"
+
+    @staticmethod
+    def _page(model: Any, answer: Answer) -> Page[Any]:
+        items, skipped = parse_list(model, answer.body)
+        next_cursor, previous_cursor = cursors(answer.headers.get("link"))
+        extra = {"skipped": skipped} if skipped else {}
+        return Page(items, next_cursor, previous_cursor, extra)

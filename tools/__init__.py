@@ -1,0 +1,14 @@
+"""The replay tools, one module per group; `ALL_TOOLS` is the registry."""
+
+from tools import counts, delete, interactions, recordings, replays
+from tools.registry import ToolSpec, register
+
+ALL_TOOLS: list[ToolSpec] = [
+    *replays.TOOLS,
+    *delete.TOOLS,
+    *recordings.TOOLS,
+    *interactions.TOOLS,
+    *counts.TOOLS,
+]
+
+__all__ = ["ALL_TOOLS", "ToolSpec", "register"]

@@ -1,0 +1,45 @@
+"""What every tool gets from the server: the shared client and the defaults.
+
+The server's lifespan yields a `ToolState`; tools reach it through the MCP
+`Context` and never read the environment themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.api import ids
+from tools.api.client import SentryClient
+from tools.api.errors import BadInput
+from tools.confirm import ConfirmationCodes
+
+
+@dataclass
+class ToolState:
+    client: SentryClient
+    organization: str | None = None
+    project: str | None = None
+    demo: bool = False
+    codes: ConfirmationCodes = field(default_factory=ConfirmationCodes)
+
+    def org(self, given: str | None, from_url: str | None = None) -> str:
+        """The organization to use: the argument, else the replay URL's, else SENTRY_ORG."""
+        chosen = given or from_url or self.organization
+        if not chosen:
+            raise BadInput(
+                "No organization given: pass organization (slug or id) or set SENTRY_ORG."
+            )
+        return ids.organization(chosen)
+
+    def project_or_default(self, given: str | None) -> str | None:
+        chosen = given or self.project
+        return ids.project(chosen) if chosen else None
+
+
+def state_of(ctx: Any) -> ToolState:
+    """The ToolState from an MCP tool `Context`."""
+    found = ctx.request_context.lifespan_context
+    if not isinstance(found, ToolState):  # pragma: no cover - a wiring mistake, not user input
+        raise RuntimeError("the server's lifespan did not provide a ToolState")
+    return found

@@ -1,0 +1,102 @@
+"""Shared, described parameter types: defined once, used by every tool.
+
+Identifiers (organization, project, replay id) are checked by the handler with
+`tools.api.ids`, so that a bad value gets one clear sentence; closed sets are
+enums in the schema.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field
+
+from tools.api import ids
+from tools.api.errors import BadInput
+
+Organization = Annotated[
+    str | None,
+    Field(
+        description="Organization slug (e.g. 'acme') or numeric id. Defaults to the server's "
+        "SENTRY_ORG.",
+        max_length=100,
+    ),
+]
+Project = Annotated[
+    str | None,
+    Field(
+        description="Project slug (e.g. 'web-frontend') or numeric id. Optional: taken from "
+        "the replay when omitted.",
+        max_length=100,
+    ),
+]
+ReplayRef = Annotated[
+    str,
+    Field(
+        description="Replay id (32 hex digits, e.g. '7e07485f12f9416b8b1426260799b51f', or a "
+        "dashed UUID) or a Sentry replay URL (https://acme.sentry.io/replays/<id>/).",
+        min_length=1,
+        max_length=500,
+    ),
+]
+StatsPeriod = Annotated[
+    str | None,
+    Field(
+        description="Relative time window: a number and a unit s, m, h, d or w, e.g. '24h', "
+        "'14d'. Replays are kept 90 days.",
+        pattern=r"^[1-9][0-9]{0,4}[smhdw]$",
+    ),
+]
+Limit = Annotated[int, Field(description="How many rows to return (1-100).", ge=1, le=100)]
+Cursor = Annotated[
+    str | None,
+    Field(description="next_cursor from a previous result, to get the next page.", max_length=200),
+]
+Detail = Annotated[
+    Literal["summary", "full"],
+    Field(description="'summary' (default) or 'full' for every field."),
+]
+Query = Annotated[
+    str | None,
+    Field(
+        description="Sentry search query, e.g. 'user.email:jane@example.com count_errors:>0 "
+        "url:*checkout*'.",
+        max_length=1000,
+    ),
+]
+
+_URL_PATH = re.compile(r"/(?:organizations/(?P<org>[^/]+)/)?(?:explore/)?replays/(?P<id>[^/]+)/?$")
+_REGION_HOSTS = {"us", "de", "www", "app"}
+
+
+@dataclass(frozen=True)
+class ReplayTarget:
+    replay_id: str
+    organization: str | None  # taken from a replay URL, when there was one
+
+
+def parse_replay_ref(value: str) -> ReplayTarget:
+    """A replay id, or a Sentry replay URL from which the organization is taken too."""
+    text = value
+    if "://" not in text:
+        return ReplayTarget(ids.replay(text), None)
+    parts = urlsplit(text)
+    match = _URL_PATH.search(parts.path)
+    if parts.scheme not in ("http", "https") or not match:
+        raise BadInput(
+            "Invalid replay URL: expected https://<org>.sentry.io/replays/<id>/ or "
+            "https://sentry.io/organizations/<org>/replays/<id>/."
+        )
+    organization = match.group("org")
+    host = (parts.hostname or "").lower()
+    if organization is None and host.endswith(".sentry.io"):
+        subdomain = host.removesuffix(".sentry.io")
+        if "." not in subdomain and subdomain not in _REGION_HOSTS:
+            organization = subdomain
+    return ReplayTarget(
+        ids.replay(match.group("id")),
+        ids.organization(organization) if organization else None,
+    )

@@ -1,0 +1,230 @@
+"""list_recording_segments and get_recording_segment: what a recording holds, summarised
+(time span, event mix, notable moments), never raw rrweb."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from mcp.server.mcpserver import Context
+from mcp.types import CallToolResult
+from pydantic import BaseModel, Field
+
+from tools import render as r
+from tools.api import ids
+from tools.api.errors import SentryError
+from tools.api.models import RecordingSegment, Replay
+from tools.context import ToolState, state_of
+from tools.lookup import Target, find_replay, project_for, target
+from tools.output import answer, json_size, offset_cursor, within_budget
+from tools.params import Cursor, Organization, Project, ReplayRef
+from tools.registry import ToolSpec, define
+from tools.timeline import mix_text, summarize
+
+TOOLS: list[ToolSpec] = []
+NOTABLE_PER_SEGMENT = 6
+NOTABLE_ONE_SEGMENT = 40
+
+
+class SegmentOut(BaseModel):
+    segment_id: int
+    start_offset_ms: int | None = None
+    end_offset_ms: int | None = None
+    events: int | None = None
+    event_mix: dict[str, int] | None = None
+    notable: list[str] | None = None
+    more_notable: int | None = None
+    skipped_events: int | None = None
+    date_added: datetime | None = None
+
+
+class SegmentList(BaseModel):
+    replay_id: str
+    organization: str
+    project: str
+    segments: list[SegmentOut]
+    count_segments: int | None = None
+    next_cursor: str | None = Field(None, description="Pass as cursor to get the next page.")
+    events_available: bool = Field(description="False when the server sent only metadata.")
+
+
+async def _context(state: ToolState, where: Target) -> tuple[str, Replay | None]:
+    """The project for the path, and the replay (for its start time) when it can be had."""
+    project, replay = await project_for(state, where)
+    if replay is None:
+        try:
+            replay = await find_replay(state, where)
+        except SentryError:
+            replay = None  # offsets then count from the first event seen
+    return project, replay
+
+
+def segment_out(segment: RecordingSegment, origin: float | None, notable: int) -> SegmentOut:
+    if segment.events is None:
+        meta = segment.meta
+        return SegmentOut(
+            segment_id=segment.segment_id, date_added=meta.date_added if meta else None
+        )
+    summary = summarize(segment.events)
+    base = origin if origin is not None else summary.first_ms
+    out = SegmentOut(segment_id=segment.segment_id, events=summary.events)
+    if summary.first_ms is not None and summary.last_ms is not None and base is not None:
+        out.start_offset_ms = int(max(0.0, summary.first_ms - base))
+        out.end_offset_ms = int(max(0.0, summary.last_ms - base))
+    out.event_mix = dict(summary.mix.most_common(10)) or None
+    moments = [f"{r.offset(m.at_ms - base)} {m.text}" for m in summary.moments] if base else []
+    out.notable = moments[:notable] or None
+    out.more_notable = max(0, len(moments) - notable) or None
+    out.skipped_events = (summary.skipped + segment.skipped_events) or None
+    return out
+
+
+def segment_line(seg: SegmentOut) -> list[str]:
+    if seg.events is None:
+        added = r.when(seg.date_added)
+        return [f"- Segment {seg.segment_id}" + (f" · added {added}" if added else "")]
+    span = None
+    if seg.start_offset_ms is not None and seg.end_offset_ms is not None:
+        length = r.duration((seg.end_offset_ms - seg.start_offset_ms) / 1000)
+        span = f"{r.offset(seg.start_offset_ms)}–{r.offset(seg.end_offset_ms)} ({length})"
+    mix = mix_text(seg.event_mix) if seg.event_mix else "no events"
+    head = r.joined(
+        [f"- Segment {seg.segment_id}", span, f"{r.plural(seg.events, 'event')}: {mix}"]
+    )
+    lines = [head] + [f"  {n}" for n in seg.notable or []]
+    if seg.more_notable:
+        lines.append(
+            f"  … {seg.more_notable} more (get_recording_segment segment_id={seg.segment_id})"
+        )
+    return lines
+
+
+@define(
+    TOOLS,
+    title="List recording segments",
+    description="""
+Summarise a replay's recording, segment by segment: each segment's time span (offsets from
+the start of the replay), its event mix (clicks, inputs, page loads, requests, console
+messages...) and notable moments: page changes, clicks with their element, failed or slow
+requests, console errors, dead and rage clicks, poor web vitals. Never raw rrweb.
+
+Use it to learn what the user did and what went wrong, in order. Pages hold up to `limit`
+segments; pass the returned cursor for more. The project is taken from the replay when omitted.
+
+Next: get_recording_segment with a segment_id for every notable moment of one segment.
+""",
+)
+async def list_recording_segments(
+    ctx: Context,
+    replay_id: ReplayRef,
+    organization: Organization = None,
+    project: Project = None,
+    limit: Annotated[int, Field(description="Segments per page (1-100).", ge=1, le=100)] = 20,
+    cursor: Cursor = None,
+) -> Annotated[CallToolResult, SegmentList]:
+    state = state_of(ctx)
+    where = target(state, replay_id, organization, project)
+    project_id, replay = await _context(state, where)
+    if replay is not None and replay.archived:
+        out = SegmentList(
+            replay_id=where.replay_id,
+            organization=where.organization,
+            project=project_id,
+            segments=[],
+            events_available=False,
+        )
+        return answer(
+            f"Replay {where.replay_id} was deleted (archived): it has no recording.",
+            out,
+            demo=state.demo,
+        )
+    page = await state.client.list_recording_segments(
+        where.organization, project_id, where.replay_id, per_page=limit, cursor=cursor
+    )
+    origin = replay.started_at.timestamp() * 1000 if replay and replay.started_at else None
+    rows = [segment_out(s, origin, NOTABLE_PER_SEGMENT) for s in page.items]
+    shown = within_budget(rows, lambda s: 2 * json_size(s.model_dump(exclude_none=True)) + 200)
+    next_cursor = page.next_cursor
+    if shown < len(rows):
+        next_cursor = offset_cursor(cursor, shown) or next_cursor
+        rows = rows[:shown]
+    has_events = any(s.events is not None for s in page.items)
+    total = replay.count_segments if replay else None
+    out = SegmentList(
+        replay_id=where.replay_id,
+        organization=where.organization,
+        project=project_id,
+        segments=rows,
+        count_segments=total,
+        next_cursor=next_cursor,
+        events_available=has_events,
+    )
+    of_total = f" of {total}" if total is not None else ""
+    lines = [
+        f"Recording of replay {where.replay_id}: {r.plural(len(rows), 'segment')}{of_total}"
+        + (f" from segment {rows[0].segment_id}" if rows else "")
+        + "."
+    ]
+    if not rows:
+        lines.append(
+            "No recording segments: the replay has no recording (yet), or the cursor "
+            "is past the end."
+        )
+    elif not has_events:
+        lines.append("This server sends segment metadata only, not the recorded events.")
+    if origin is None and has_events:
+        lines.append("Offsets count from the first event on this page (replay start unknown).")
+    for seg in rows:
+        lines += segment_line(seg)
+    if next_cursor:
+        lines.append(f'More segments: call list_recording_segments with cursor="{next_cursor}".')
+    elif rows and has_events:
+        lines.append("Next: get_recording_segment with a segment_id for all of its moments.")
+    return answer("\n".join(lines), out, demo=state.demo)
+
+
+class SegmentDetail(SegmentOut):
+    replay_id: str
+    organization: str
+    project: str
+
+
+@define(
+    TOOLS,
+    title="Get recording segment",
+    description="""
+Summarise one recording segment of a replay in detail: its time span, its full event mix and
+up to 40 notable moments in order (page changes, clicks with their element, failed or slow
+requests, console errors, dead and rage clicks, poor web vitals), with offsets from the start
+of the replay. Segments are numbered from 0; list_recording_segments shows which one to read.
+""",
+)
+async def get_recording_segment(
+    ctx: Context,
+    replay_id: ReplayRef,
+    segment_id: Annotated[int, Field(description="Segment number, from 0.", ge=0)],
+    organization: Organization = None,
+    project: Project = None,
+) -> Annotated[CallToolResult, SegmentDetail]:
+    state = state_of(ctx)
+    where = target(state, replay_id, organization, project)
+    number = ids.segment(segment_id)
+    project_id, replay = await _context(state, where)
+    segment = await state.client.get_recording_segment(
+        where.organization, project_id, where.replay_id, number, download=True
+    )
+    origin = replay.started_at.timestamp() * 1000 if replay and replay.started_at else None
+    seg = segment_out(segment, origin, NOTABLE_ONE_SEGMENT)
+    out = SegmentDetail(
+        **seg.model_dump(),
+        replay_id=where.replay_id,
+        organization=where.organization,
+        project=project_id,
+    )
+    lines = [f"Segment {number} of replay {where.replay_id}:"]
+    lines += segment_line(seg)
+    if seg.events is None:
+        lines.append("This server sent the segment's metadata only, not its events.")
+    if seg.skipped_events:
+        lines.append(f"{r.plural(seg.skipped_events, 'malformed event')} skipped.")
+    return answer("\n".join(lines), out, demo=state.demo)

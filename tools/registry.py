@@ -1,0 +1,65 @@
+"""Tool definitions kept together (name, description, annotations, handler), and their
+registration on a server. Annotations are the single source of truth for safety:
+read-only mode drops every tool that is not annotated read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.types import ToolAnnotations
+
+from tools.errors import tool_errors
+
+READ = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+)
+DESTRUCTIVE = ToolAnnotations(
+    read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=True
+)
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    title: str
+    description: str
+    annotations: ToolAnnotations
+    handler: Callable[..., Any]
+
+    @property
+    def read_only(self) -> bool:
+        return self.annotations.read_only_hint is True
+
+
+def define(
+    registry: list[ToolSpec], *, title: str, description: str, annotations: ToolAnnotations = READ
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: wrap the handler's errors and add the tool to a group's registry."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        registry.append(
+            ToolSpec(fn.__name__, title, description.strip(), annotations, tool_errors(fn))
+        )
+        return fn
+
+    return decorate
+
+
+def register(server: MCPServer[Any], tools: Sequence[ToolSpec], *, read_only: bool) -> list[str]:
+    """Add the tools to the server (only the read-only ones in read-only mode)."""
+    added = []
+    for spec in tools:
+        if read_only and not spec.read_only:
+            continue
+        server.add_tool(
+            spec.handler,
+            name=spec.name,
+            title=spec.title,
+            description=spec.description,
+            annotations=spec.annotations,
+        )
+        added.append(spec.name)
+    return added

@@ -99,6 +99,7 @@ async def count_replays(
     if len(given) != 1:
         raise BadInput("Give exactly one of issue_ids, transactions, replay_ids or query.")
     kind: Kind
+    keys: list[str]
     if query:
         kind, sentry_query, keys = "query", query, []
     else:

@@ -128,9 +128,13 @@ def row_of(replay: Replay, full: bool) -> ReplayRow:
 
 
 def problems(errors: int | None, rage: int | None, dead: int | None) -> str | None:
-    if errors is None and rage is None and dead is None:
-        return None
-    return f"{r.plural(errors or 0, 'error')}, {rage or 0} rage, {dead or 0} dead clicks"
+    """'2 errors, 1 rage click, 0 dead clicks'; counts the server did not send are left out."""
+    parts = [
+        r.plural(errors, "error") if errors is not None else None,
+        r.plural(rage, "rage click") if rage is not None else None,
+        r.plural(dead, "dead click") if dead is not None else None,
+    ]
+    return r.joined(parts, ", ") or None
 
 
 def line_of(number: int, row: ReplayRow) -> str:
@@ -302,7 +306,14 @@ def details_of(replay: Replay, org: str, full: bool) -> ReplayDetails:
         )
         if value is not None
     }
-    device = r.joined([replay.device.family, replay.device.brand, replay.device.model], " ")
+    device = r.joined(
+        [
+            v
+            for v in (replay.device.family, replay.device.brand, replay.device.model)
+            if v != "Other"
+        ],
+        " ",
+    )
     out = ReplayDetails(
         id=replay.id,
         organization=org,

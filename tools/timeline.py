@@ -48,6 +48,11 @@ _VITALS = {
 }
 
 
+def _dict(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    value = parent.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def millis(value: Any) -> float | None:
     """A timestamp in ms, from seconds or ms."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -98,7 +103,7 @@ def _one(summary: Summary, event: dict[str, Any]) -> None:
     kind = event["type"]
     at = millis(event.get("timestamp"))
     summary.seen(at)
-    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    data = _dict(event, "data")
     if kind == 4:
         summary.mix["page load"] += 1
         if data.get("href") and at is not None:
@@ -112,20 +117,26 @@ def _one(summary: Summary, event: dict[str, Any]) -> None:
             name = "click" if data.get("type") == 2 else "mouse interaction"
         summary.mix[name] += 1
     elif kind == 5:
-        payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
+        payload = _dict(data, "payload")
         if data.get("tag") == "breadcrumb":
             _breadcrumb(summary, payload, at)
         elif data.get("tag") == "performanceSpan":
             _span(summary, payload)
-        else:
+        elif data.get("tag") != "options":  # SDK settings, not user activity
             summary.mix[str(data.get("tag") or "custom")[:30]] += 1
     else:
         summary.mix["other"] += 1
 
 
+def short_selector(selector: object, keep: int = 2) -> str:
+    """The last `keep` steps of a CSS path: '… > form#checkout > button#pay-now'."""
+    steps = [step.strip() for step in str(selector).split(">")]
+    return ("… > " if len(steps) > keep else "") + " > ".join(steps[-keep:])
+
+
 def _node_text(payload: dict[str, Any]) -> str:
-    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
-    node = data.get("node") if isinstance(data.get("node"), dict) else {}
+    data = _dict(payload, "data")
+    node = _dict(data, "node")
     text = node.get("textContent")
     return f" {r.code(text, 60)}" if isinstance(text, str) and text.strip() else ""
 
@@ -133,7 +144,7 @@ def _node_text(payload: dict[str, Any]) -> str:
 def _breadcrumb(summary: Summary, payload: dict[str, Any], outer: float | None) -> None:
     category = str(payload.get("category") or "breadcrumb")
     at = millis(payload.get("timestamp")) or outer
-    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+    data = _dict(payload, "data")
     message = payload.get("message")
 
     def note(kind: str, text: str) -> None:
@@ -141,7 +152,7 @@ def _breadcrumb(summary: Summary, payload: dict[str, Any], outer: float | None) 
             summary.moments.append(Moment(at, kind, text))
 
     if category == "ui.click":
-        note("click", f"click {r.code(message or '?', 120)}{_node_text(payload)}")
+        note("click", f"click {r.code(short_selector(message or '?'), 120)}{_node_text(payload)}")
     elif category == "navigation":
         summary.mix["navigation"] += 1
         if data.get("to"):
@@ -153,11 +164,11 @@ def _breadcrumb(summary: Summary, payload: dict[str, Any], outer: float | None) 
             note(f"console_{level}", f"console {level} {r.code(message or '', 200)}")
     elif category == "ui.slowClickDetected":
         waited = data.get("timeAfterClickMs") or 0
-        node = data.get("node") if isinstance(data.get("node"), dict) else {}
+        node = _dict(data, "node")
         tag = str(node.get("tagName") or "").lower()
         dead = data.get("endReason") == "timeout" and tag in _CLICKABLE and waited >= DEAD_CLICK_MS
         clicks = int(data.get("clickCount") or 1)
-        target = r.code(message or tag or "?", 120)
+        target = r.code(short_selector(message or tag or "?"), 120)
         if dead and clicks >= RAGE_CLICKS:
             summary.mix["rage click"] += 1
             note("rage_click", f"rage click on {target} ({clicks} clicks, no response)")
@@ -185,7 +196,7 @@ def _span(summary: Summary, payload: dict[str, Any]) -> None:
     start = millis(payload.get("startTimestamp"))
     end = millis(payload.get("endTimestamp"))
     summary.seen(start)
-    data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
+    data = _dict(payload, "data")
     description = payload.get("description") or ""
     took = (end - start) if start is not None and end is not None else None
     if op.startswith("navigation."):

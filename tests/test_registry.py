@@ -94,3 +94,10 @@ async def test_definitions_match_their_reviewed_snapshots(demo: DemoSentry):
     assert not drift, f"unreviewed change to {drift}: review, then UPDATE_SNAPSHOTS=1"
     names = {p.stem for p in SNAPSHOTS.glob("*.json")}
     assert names == {t.name for t in tools}, "a snapshot without a tool, or the reverse"
+
+
+async def test_the_readme_table_lists_every_tool(demo: DemoSentry):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = {line.split("`")[1] for line in readme.splitlines() if line.startswith("| `")}
+    tools = {t.name for t in await listed(demo)}
+    assert tools <= table, f"missing from the README: {tools - table}"

@@ -83,7 +83,7 @@ def preview_line(outcome: DeleteOutcome) -> str:
     started = r.when(outcome.started_at)
     parts = [
         f"started {started}" if started else None,
-        f"user {r.data(outcome.user)}" if outcome.user else None,
+        f"user {r.code(outcome.user, 120)}" if outcome.user else None,
         r.code(outcome.first_url, 120) if outcome.first_url else None,
     ]
     return "- " + (r.joined(parts, ", ") or "no details available")

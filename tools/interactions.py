@@ -288,8 +288,8 @@ async def list_replay_viewers(
             "- "
             + r.joined(
                 [
-                    r.data(row.name or row.id or "unknown"),
-                    r.data(row.email) if row.email else None,
+                    r.code(row.name or row.id or "unknown", 120),
+                    r.code(row.email, 120) if row.email else None,
                     f"viewed {seen}" if seen else None,
                     f"last active {active}" if active and not seen else None,
                 ]

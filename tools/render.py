@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 MAX_RESULT_CHARS = 40_000  # about 10,000 tokens
-_PLAIN = re.compile(r"[\w .,:@+()/'-]{1,80}")
+_PLAIN = re.compile(r"[\w .,:@+()/'-]{1,40}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?")
 
@@ -33,7 +33,9 @@ def code(value: object, limit: int = 200) -> str:
 
 
 def data(value: object, limit: int = 120) -> str:
-    """Short untrusted values: left bare when plainly harmless (`Chrome 127`), else a code span."""
+    """Short labels from SDKs (browser, OS, environment, release): left bare when plainly
+    harmless (`Chrome 127`), else a code span. Free text that people write (names, URLs,
+    messages) always goes through `code`."""
     text = clean(value, limit)
     return text if _PLAIN.fullmatch(text) else code(text, limit)
 

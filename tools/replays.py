@@ -147,7 +147,7 @@ def line_of(number: int, row: ReplayRow) -> str:
         row.id,
         r.when(row.started_at),
         r.duration(row.duration_seconds),
-        f"user {r.data(row.user)}" if row.user else None,
+        f"user {r.code(row.user, 120)}" if row.user else None,
         problems(row.count_errors, row.count_rage_clicks, row.count_dead_clicks),
         r.code(row.first_url, 120) if row.first_url else None,
         platform or None,
@@ -380,9 +380,9 @@ def details_text(d: ReplayDetails, replay: Replay) -> str:
     if d.user:
         who = r.joined(
             [
-                r.data(d.user.name),
-                f"id {r.data(d.user.id)}" if d.user.id and d.user.id != d.user.name else None,
-                r.data(d.user.email) if d.user.email and d.user.email != d.user.name else None,
+                r.code(d.user.name, 120),
+                f"id {r.code(d.user.id, 80)}" if d.user.id and d.user.id != d.user.name else None,
+                r.code(d.user.email, 120) if d.user.email and d.user.email != d.user.name else None,
                 f"ip {r.data(d.user.ip)}" if d.user.ip else None,
                 r.data(d.user.location) if d.user.location else None,
             ],
@@ -441,7 +441,9 @@ def details_text(d: ReplayDetails, replay: Replay) -> str:
         lines += [f"- {t}" for t in d.trace_ids]
     if d.tags:
         lines.append("## Tags")
-        lines += [f"- {r.data(k)}: " + ", ".join(r.data(v) for v in vs) for k, vs in d.tags.items()]
+        lines += [
+            f"- {r.data(k)}: " + ", ".join(r.code(v, 100) for v in vs) for k, vs in d.tags.items()
+        ]
     lines.append(f"Next: list_recording_segments with replay_id {d.id} shows what the user did.")
     return "\n".join(lines)
 

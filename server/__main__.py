@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
 from server.app import build_server
 from server.config import ConfigError, load_settings
+
+
+def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl-C: tasks cancelled, the Sentry client closed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,9 +37,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 + (" with the embedded demo Sentry" if settings.demo else "")
                 + ". Connect an MCP client (see README); Ctrl-C to stop.\n"
             )
-        server.run("stdio")
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run("stdio")
     else:
-        server.run(settings.transport, host=settings.host, port=settings.port)
+        from server.http import serve_http  # uvicorn and Starlette only when serving HTTP
+
+        serve_http(server, settings)
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import Literal
 DEFAULT_URL = "https://sentry.io"
 Transport = Literal["stdio", "sse", "streamable-http"]
 Dialect = Literal["sentry", "spec"]
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -38,6 +39,14 @@ class Settings:
     port: int = 8000
     timeout: float = 30.0
     log_level: str = "WARNING"
+    http_token: str | None = field(default=None, repr=False)
+    insecure_no_auth: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+
+    @property
+    def loopback(self) -> bool:
+        return self.host in LOOPBACK_HOSTS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,6 +76,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", help="bind address for HTTP transports (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port for HTTP transports (default 8000)")
+    parser.add_argument(
+        "--http-token",
+        help="bearer token HTTP callers must send (env MCP_HTTP_TOKEN); "
+        "required when --host is not a loopback address",
+    )
+    parser.add_argument(
+        "--insecure-no-auth",
+        action="store_true",
+        help="allow a non-loopback --host without --http-token (not recommended)",
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="extra Host header value to accept, e.g. mcp.example.com (repeatable)",
+    )
+    parser.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="extra browser Origin to accept, e.g. https://mcp.example.com (repeatable)",
+    )
     parser.add_argument("--timeout", type=float, help="Sentry request timeout, seconds (30)")
     parser.add_argument("--log-level", help="stderr log level (env LOG_LEVEL, default WARNING)")
     return parser
@@ -100,8 +133,23 @@ def load_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         raise ConfigError(f"SENTRY_URL must start with https:// (or http://), got {url!r}.")
     read_only = args.read_only if args.read_only is not None else _flag(env, "SENTRY_READ_ONLY")
     port = args.port if args.port is not None else 8000
-    if not 0 < port < 65536:
-        raise ConfigError(f"--port must be between 1 and 65535, got {port}.")
+    if not 0 <= port < 65536:
+        raise ConfigError(f"--port must be between 1 and 65535 (0: any free port), got {port}.")
+    host = args.host or "127.0.0.1"
+    transport: Transport = args.transport or "stdio"
+    http_token = args.http_token or env.get("MCP_HTTP_TOKEN") or None
+    if http_token is not None and (len(http_token) < 16 or not http_token.isprintable()):
+        raise ConfigError("MCP_HTTP_TOKEN (--http-token) must be at least 16 printable characters.")
+    if (
+        transport != "stdio"
+        and host not in LOOPBACK_HOSTS
+        and not http_token
+        and not args.insecure_no_auth
+    ):
+        raise ConfigError(
+            f"Refusing to serve on {host} without caller authentication: set MCP_HTTP_TOKEN "
+            "(or --http-token), bind to 127.0.0.1, or pass --insecure-no-auth."
+        )
     timeout = args.timeout if args.timeout is not None else 30.0
     if not 0 < timeout <= 600:
         raise ConfigError(f"--timeout must be between 0 and 600 seconds, got {timeout:g}.")
@@ -113,9 +161,13 @@ def load_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         demo=demo,
         demo_dialect=args.demo_dialect or "sentry",
         read_only=bool(read_only),
-        transport=args.transport or "stdio",
-        host=args.host or "127.0.0.1",
+        transport=transport,
+        host=host,
         port=port,
         timeout=timeout,
         log_level=(args.log_level or env.get("LOG_LEVEL") or "WARNING").upper(),
+        http_token=http_token,
+        insecure_no_auth=bool(args.insecure_no_auth),
+        allowed_hosts=tuple(args.allowed_host),
+        allowed_origins=tuple(args.allowed_origin),
     )

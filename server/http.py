@@ -1,0 +1,117 @@
+"""Serving over HTTP (streamable HTTP at /mcp, or SSE at /sse), safely.
+
+- DNS-rebinding protection is always on: the Host and Origin headers are checked against
+  loopback names plus what `--allowed-host` / `--allowed-origin` add.
+- Optional caller authentication: a bearer token (`MCP_HTTP_TOKEN`), compared in constant
+  time; `/healthz` stays open. Callers never send a Sentry token; the server uses its own.
+- Graceful shutdown on SIGINT/SIGTERM (uvicorn's): in-flight calls get a few seconds, then
+  are cancelled, and the shared Sentry client is closed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import socket
+import sys
+from typing import Any
+
+import uvicorn
+from mcp.server.mcpserver import MCPServer
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from server.config import Settings
+
+log = logging.getLogger("sentry_replays_mcp.http")
+HEALTH_PATH = "/healthz"
+GRACEFUL_SECONDS = 5
+
+
+def security_for(settings: Settings) -> TransportSecuritySettings:
+    hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*"]
+    origins = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
+    if not settings.loopback:
+        hosts.append(f"{settings.host}:*")
+    hosts += [h if ":" in h else f"{h}:*" for h in settings.allowed_hosts]
+    hosts += [h for h in settings.allowed_hosts if ":" not in h]  # Host sent without a port
+    origins += list(settings.allowed_origins)
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins
+    )
+
+
+class BearerGuard:
+    """Refuses HTTP requests without the expected `Authorization: Bearer <token>` (401)."""
+
+    def __init__(self, app: ASGIApp, token: str, open_paths: frozenset[str]) -> None:
+        self.app = app
+        self._expected = f"Bearer {token}".encode()
+        self._open = open_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] not in self._open:
+            given = dict(scope["headers"]).get(b"authorization", b"")
+            if not hmac.compare_digest(given, self._expected):
+                response = JSONResponse(
+                    {"error": "unauthorized", "detail": "Send Authorization: Bearer <token>."},
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Bearer realm="sentry-replays-mcp"'},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def http_app(server: MCPServer[Any], settings: Settings) -> ASGIApp:
+    """The ASGI app for the chosen HTTP transport, with /healthz, Host/Origin checks and auth."""
+
+    async def healthz(_request: Request) -> Response:
+        return JSONResponse({"ok": True, "transport": settings.transport})
+
+    server.custom_route(HEALTH_PATH, methods=["GET"])(healthz)
+
+    security = security_for(settings)
+    if settings.transport == "sse":
+        app: ASGIApp = server.sse_app(transport_security=security, host=settings.host)
+    else:
+        app = server.streamable_http_app(
+            streamable_http_path="/mcp", transport_security=security, host=settings.host
+        )
+    if settings.http_token:
+        app = BearerGuard(app, settings.http_token, frozenset({HEALTH_PATH}))
+    return app
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve_http(server: MCPServer[Any], settings: Settings) -> None:
+    """Serve until SIGINT/SIGTERM. With --port 0, a free port is chosen; the address is
+    logged on stderr either way."""
+    app = http_app(server, settings)
+    sock = _bind(settings.host, settings.port)
+    port = sock.getsockname()[1]
+    path = "/sse" if settings.transport == "sse" else "/mcp"
+    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    sys.stderr.write(
+        f"sentry-replays-mcp: serving {settings.transport} at http://{shown_host}:{port}{path}\n"
+    )
+    sys.stderr.flush()
+    config = uvicorn.Config(
+        app,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        lifespan="on",
+    )
+    uvicorn.Server(config).run(sockets=[sock])

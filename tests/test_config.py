@@ -62,9 +62,20 @@ def test_settings_are_frozen_and_hide_the_token():
     [
         ([], {"SENTRY_URL": "sentry.io"}, "SENTRY_URL"),
         ([], {"SENTRY_READ_ONLY": "maybe"}, "SENTRY_READ_ONLY"),
-        (["--port", "0"], {}, "--port"),
+        (["--port", "70000"], {}, "--port"),
+        (["--transport", "sse", "--host", "0.0.0.0"], {}, "MCP_HTTP_TOKEN"),
+        (["--http-token", "short"], {}, "at least 16"),
     ],
 )
 def test_bad_settings_are_refused_with_the_setting_named(argv, env, message):
     with pytest.raises(ConfigError, match=message):
         load_settings(argv, {"SENTRY_AUTH_TOKEN": TOKEN, **env})
+
+
+def test_non_loopback_http_needs_a_caller_token_or_an_explicit_opt_out():
+    base = {"SENTRY_AUTH_TOKEN": TOKEN}
+    argv = ["--transport", "streamable-http", "--host", "0.0.0.0"]
+    with_token = load_settings(argv, {**base, "MCP_HTTP_TOKEN": "x" * 32})
+    assert with_token.http_token == "x" * 32 and "x" * 32 not in repr(with_token)
+    assert load_settings([*argv, "--insecure-no-auth"], base).insecure_no_auth
+    assert load_settings(["--transport", "sse"], base).loopback  # 127.0.0.1 needs no token

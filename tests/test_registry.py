@@ -27,7 +27,7 @@ EXPECTED = {
     "list_selectors",
     "list_clicked_nodes",
     "list_replay_viewers",
-    "count_replays",
+    "count_replays", "summarize_replay",
 }
 
 
@@ -41,7 +41,7 @@ async def listed(demo: DemoSentry, **overrides: object) -> list:
         return (await client.list_tools()).tools
 
 
-async def test_the_nine_tools(demo: DemoSentry):
+async def test_the_tools(demo: DemoSentry):
     tools = await listed(demo)
     assert {t.name for t in tools} == EXPECTED and len(tools) == len(EXPECTED)
 

@@ -37,7 +37,7 @@ async def test_demo_over_stdio(dialect: str):
             nxt = await client.call_tool(
                 "list_replays", {"limit": 3, "cursor": listed.structured_content["next_cursor"]}
             )
-    assert len(tools) == 9
+    assert len(tools) == 10
     assert "Demo data" in text_of(listed) and not listed.is_error
     assert not details.is_error and first in text_of(details)
     assert {r["id"] for r in nxt.structured_content["replays"]}.isdisjoint(

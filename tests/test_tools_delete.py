@@ -130,5 +130,5 @@ async def test_read_only_mode_removes_delete(demo: DemoSentry):
     async with Client(build_for(demo, read_only=True)) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
         result = await client.call_tool("delete_replay", {"replay_id": demo.story_replay_id})
-    assert "delete_replay" not in names and len(names) == 8
+    assert "delete_replay" not in names and len(names) == 9
     assert result.is_error and deletes(demo) == []

@@ -1,12 +1,13 @@
 """The replay tools, one module per group; `ALL_TOOLS` is the registry."""
 
-from tools import counts, delete, interactions, recordings, replays
+from tools import counts, delete, interactions, recordings, replays, summarize
 from tools.registry import ToolSpec, register
 
 ALL_TOOLS: list[ToolSpec] = [
     *replays.TOOLS,
     *delete.TOOLS,
     *recordings.TOOLS,
+    *summarize.TOOLS,
     *interactions.TOOLS,
     *counts.TOOLS,
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from tools.api import ids
 from tools.api.errors import BadInput, InvalidRequest, NotFound
 from tools.api.models import (
     ClickedNode,
+    ErrorEvent,
     RecordingSegment,
     Replay,
     ReplayCounts,
@@ -61,6 +63,13 @@ def stats_period(value: str | None) -> str | None:
         f"Invalid stats_period {value!r}: use a number and a unit s, m, h, d or w, "
         "e.g. '24h' or '14d'."
     )
+
+
+@dataclass(frozen=True)
+class RawPage:
+    text: str  # the JSON body, unparsed
+    first_segment: int
+    next_cursor: str | None
 
 
 class SentryClient:
@@ -132,6 +141,7 @@ class SentryClient:
         subject: str,
         params: Sequence[tuple[str, str]] = (),
         max_body_bytes: int | None = None,
+        as_text: bool = False,
     ) -> Answer:
         route = ROUTES[operation]
         candidates = route.buildable(values)
@@ -150,6 +160,7 @@ class SentryClient:
                     params=params,
                     context=context,
                     max_body_bytes=max_body_bytes,
+                    as_text=as_text,
                 )
             except NotFound:
                 if position == len(candidates) - 1:
@@ -297,6 +308,54 @@ class SentryClient:
             )
         meta = SegmentMeta.model_validate(body if isinstance(body, dict) else {})
         return RecordingSegment(segment_id=number, meta=meta)
+
+    async def recording_page(
+        self,
+        organization: str,
+        project: str | int,
+        replay_id: str,
+        *,
+        per_page: int = MAX_PER_PAGE,
+        cursor: str | None = None,
+    ) -> RawPage:
+        """One page of the segment list as unparsed JSON text, for reading event by event
+        (`tools.events.PageReader`) without building the whole page in memory."""
+        values = self._replay_values(organization, project, replay_id)
+        answer = await self._call(
+            "list_recording_segments",
+            values,
+            f"recording of {self._replay_subject(values)}",
+            self._page_params(per_page, cursor),
+            max_body_bytes=self._segment_cap,
+            as_text=True,
+        )
+        match = _OFFSET_CURSOR.fullmatch(cursor or "")
+        next_cursor, _ = cursors(answer.headers.get("link"))
+        return RawPage(answer.body, int(match.group(1)) if match else 0, next_cursor)
+
+    async def list_error_events(
+        self, organization: str, event_ids: Sequence[str], *, per_page: int = 50
+    ) -> list[ErrorEvent]:
+        """What Sentry can tell about a replay's linked error events (title, type, issue,
+        time). This endpoint is not in the public API; callers should treat failure as
+        "details unavailable"."""
+        org = ids.organization(organization)
+        checked = [ids.replay(e) for e in event_ids]  # event ids are 32-hex too
+        if not checked:
+            return []
+        params = [
+            ("query", f"id:[{','.join(checked)}]"),
+            ("statsPeriod", DEFAULT_WINDOW),
+            ("project", "-1"),
+            *self._page_params(per_page, None),
+        ]
+        params += [("field", f) for f in ("id", "title", "error.type", "error.value",
+                                          "issue.id", "issue", "timestamp")]  # fmt: skip
+        answer = await self._call(
+            "list_error_events", {"org": org}, f"error events in organization '{org}'", params
+        )
+        rows, _ = parse_list(ErrorEvent, answer.body)
+        return rows
 
     # -- interactions ---------------------------------------------------------------------
 

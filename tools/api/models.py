@@ -287,6 +287,29 @@ class Viewer(Lenient):
         return None
 
 
+def _first(value: Any) -> Any:
+    """Discover fields such as `error.type` come as lists; take the first value."""
+    if isinstance(value, list):
+        return next((v for v in value if v is not None), None)
+    return value
+
+
+class ErrorEvent(Lenient):
+    """A row of `replays-events-meta`: an error event linked to a replay."""
+
+    id: Annotated[str, BeforeValidator(_replay_id)]
+    title: OptStr = None
+    error_type: Annotated[OptStr, BeforeValidator(_first)] = Field(
+        None, validation_alias=AliasChoices("error.type", "error_type")
+    )
+    error_value: Annotated[OptStr, BeforeValidator(_first)] = Field(
+        None, validation_alias=AliasChoices("error.value", "error_value")
+    )
+    issue_id: OptStr = Field(None, validation_alias=AliasChoices("issue.id", "issue_id"))
+    issue: OptStr = None
+    timestamp: OptDatetime = None
+
+
 class ReplayCounts(BaseModel):
     """`replay-count`: replays per issue id, transaction or replay id (capped at 51)."""
 

@@ -66,6 +66,12 @@ ROUTES: dict[str, Route] = {
     "list_replay_viewers": Route(
         "GET", (_PROJECT_REPLAY + "viewed-by/",), "event:read", "list the replay's viewers"
     ),
+    "list_error_events": Route(
+        "GET",
+        ("organizations/{org}/replays-events-meta/",),
+        "event:read",
+        "read the replay's error events",
+    ),
     "count_replays": Route(
         "GET", ("organizations/{org}/replay-count/",), "org:read", "count replays"
     ),

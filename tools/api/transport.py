@@ -90,13 +90,15 @@ class Transport:
         params: QueryParams = (),
         context: ErrorContext,
         max_body_bytes: int | None = None,
+        as_text: bool = False,
     ) -> Answer:
+        """`as_text`: a successful body is returned as text, unparsed (for large pages)."""
         cap = max_body_bytes or self._max_body
         attempt = 0
         while True:
             attempt += 1
             try:
-                return await self._once(method, path, params, context, cap)
+                return await self._once(method, path, params, context, cap, as_text)
             except SentryError as error:
                 wait = self._retry_wait(method, error, attempt)
                 if wait is None:
@@ -121,7 +123,13 @@ class Transport:
         return None
 
     async def _once(
-        self, method: str, path: str, params: QueryParams, context: ErrorContext, cap: int
+        self,
+        method: str,
+        path: str,
+        params: QueryParams,
+        context: ErrorContext,
+        cap: int,
+        as_text: bool,
     ) -> Answer:
         started = time.monotonic()
         async with self._limiter:
@@ -147,22 +155,24 @@ class Transport:
         )
         if raw is None:
             raise context.too_large(cap)
+        if as_text and 200 <= response.status_code < 300:
+            text = raw.decode("utf-8", errors="replace")
+            del raw  # keep one copy of a large page, not two
+            return Answer(response.status_code, text, response.headers)
         return context.interpret(response.status_code, response.headers, raw)
 
 
-async def _read_capped(response: httpx2.Response, cap: int) -> bytes | None:
+async def _read_capped(response: httpx2.Response, cap: int) -> bytearray | None:
     """The body, or None when it is larger than `cap` bytes."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
         return None
-    chunks: list[bytes] = []
-    size = 0
+    body = bytearray()
     async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > cap:
+        if len(body) + len(chunk) > cap:
             return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+        body += chunk
+    return body
 
 
 def _detail(body: Any) -> str | None:
@@ -221,7 +231,7 @@ class ErrorContext:
     host: str  # "sentry.io"
     timeout: float
 
-    def interpret(self, status: int, headers: Mapping[str, str], raw: bytes) -> Answer:
+    def interpret(self, status: int, headers: Mapping[str, str], raw: bytes | bytearray) -> Answer:
         body = _json(raw) if raw.strip() else None
         if 200 <= status < 300:
             if raw.strip() and body is _INVALID:
@@ -276,7 +286,7 @@ class ErrorContext:
             status=status,
         )
 
-    def malformed(self, status: int, raw: bytes, content_type: str) -> UpstreamError:
+    def malformed(self, status: int, raw: bytes | bytearray, content_type: str) -> UpstreamError:
         if raw.lstrip()[:1] == b"<" or "html" in content_type:
             return UpstreamError(
                 f"Sentry answered with an HTML page instead of JSON (HTTP {status}) when asked "
@@ -319,7 +329,7 @@ class ErrorContext:
 _INVALID: Any = object()
 
 
-def _json(raw: bytes) -> Any:
+def _json(raw: bytes | bytearray) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):

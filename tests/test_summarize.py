@@ -1,0 +1,173 @@
+"""summarize_replay through a real MCP client: the known story, progress, caps, edge cases."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from mcp import Client
+
+from server.demo import DemoSentry
+
+from .conftest import text_of
+
+pytestmark = pytest.mark.anyio
+OFFSET = re.compile(r"^\+(\d+):(\d\d)")
+
+
+def seconds(line: str) -> int:
+    minutes, secs = OFFSET.match(line).groups()  # type: ignore[union-attr]
+    return int(minutes) * 60 + int(secs)
+
+
+@pytest.fixture
+def dialect() -> str:
+    return "sentry"
+
+
+async def test_the_story_in_order_with_offsets(mcp_server, demo: DemoSentry):
+    async with Client(mcp_server) as client:
+        result = await client.call_tool("summarize_replay", {"replay_id": demo.story_replay_id})
+    text = text_of(result)
+    assert not result.is_error, text
+    timeline = text.split("## Timeline", 1)[1].split("##", 1)[0].splitlines()[1:]
+    wanted = ["`Pay now`", "POST `/api/orders` → 500", "console error `TypeError", "rage click"]
+    lines = [next(line for line in timeline if w in line) for w in wanted]
+    assert [timeline.index(line) for line in lines] == sorted(timeline.index(x) for x in lines)
+    offsets = [seconds(line) for line in lines]
+    assert offsets == sorted(offsets) and offsets[0] > 60
+    assert "## Evidence" in text and "Problems: " in text
+    data = result.structured_content
+    assert data["segments_read"] == data["segments_total"] > 1
+    assert data["counts"]["rage_click"] == 1 and data["counts"]["request_failed"] >= 1
+    window = data["evidence"][0]
+    assert any("Pay now" in m["text"] for m in window["before"])
+
+
+async def test_progress_is_reported(mcp_server, demo: DemoSentry):
+    seen: list[tuple[float, float | None]] = []
+
+    async def progress(value, total, message):
+        seen.append((value, total))
+
+    async with Client(mcp_server) as client:
+        everything = await client.call_tool(
+            "list_replays", {"limit": 100, "stats_period": "90d", "detail": "full"}
+        )
+        longest = max(
+            everything.structured_content["replays"], key=lambda row: row.get("count_segments") or 0
+        )
+        result = await client.call_tool(
+            "summarize_replay", {"replay_id": longest["id"]}, progress_callback=progress
+        )
+    assert not result.is_error, text_of(result)
+    assert len(seen) >= 2 and seen[-1][0] == seen[-1][1] == longest["count_segments"]
+    assert [value for value, _ in seen] == sorted(value for value, _ in seen)
+    pages = [r for r in demo.requests if "recording-segments" in r.path]
+    assert len(pages) == -(-longest["count_segments"] // 100)
+
+
+async def test_long_replay_stays_within_budget_in_full_detail(mcp_server, demo: DemoSentry):
+    async with Client(mcp_server) as client:
+        everything = await client.call_tool(
+            "list_replays", {"limit": 100, "stats_period": "90d", "detail": "full"}
+        )
+        longest = max(
+            everything.structured_content["replays"], key=lambda row: row.get("count_segments") or 0
+        )
+        result = await client.call_tool(
+            "summarize_replay",
+            {
+                "replay_id": longest["id"],
+                "detail": "full",
+                "kinds": [
+                    "navigation",
+                    "clicks",
+                    "inputs",
+                    "console",
+                    "network",
+                    "frustration",
+                    "errors",
+                    "performance",
+                    "other",
+                ],
+            },
+        )
+    assert not result.is_error
+    assert len(text_of(result)) + len(str(result.structured_content)) <= 40_000
+
+
+async def test_around_and_kinds_focus_the_timeline(mcp_server, demo: DemoSentry):
+    async with Client(mcp_server) as client:
+        full = await client.call_tool("summarize_replay", {"replay_id": demo.story_replay_id})
+        failed = next(m for m in full.structured_content["timeline"] if "/api/orders" in m["text"])
+        focused = await client.call_tool(
+            "summarize_replay",
+            {
+                "replay_id": demo.story_replay_id,
+                "around": failed["offset"],
+                "window_seconds": 3,
+                "kinds": ["network"],
+            },
+        )
+    moments = focused.structured_content["timeline"]
+    assert moments and all(m["kind"].startswith("request") for m in moments)
+    assert all(abs(m["offset_ms"] - failed["offset_ms"]) <= 3_000 for m in moments)
+
+
+async def test_archived_and_empty_replays_say_so(mcp_server, demo: DemoSentry):
+    async with Client(mcp_server) as client:
+        archived = await client.call_tool(
+            "summarize_replay", {"replay_id": demo.archived_replay_id}
+        )
+        empty = await client.call_tool("summarize_replay", {"replay_id": demo.empty_replay_id})
+    assert not archived.is_error and "deleted (archived)" in text_of(archived)
+    assert not empty.is_error and "no recording segments" in text_of(empty)
+    assert not any(
+        "recording-segments" in r.path and demo.archived_replay_id in r.path for r in demo.requests
+    )
+
+
+async def test_a_seed_server_sends_metadata_only(spec_demo: DemoSentry):
+    from .conftest import build_for
+
+    spec_demo.reset()
+    async with Client(build_for(spec_demo)) as client:
+        result = await client.call_tool(
+            "summarize_replay", {"replay_id": spec_demo.story_replay_id}
+        )
+    assert not result.is_error, text_of(result)
+    assert "metadata only" in text_of(result) and result.structured_content["metadata_only"]
+
+
+async def test_bad_around_is_refused_before_any_request(mcp_server, demo: DemoSentry):
+    async with Client(mcp_server) as client:
+        result = await client.call_tool(
+            "summarize_replay", {"replay_id": demo.story_replay_id, "around": "soon"}
+        )
+    assert result.is_error and "Invalid around" in text_of(result)
+    assert demo.requests == []
+
+
+async def test_a_failing_page_is_an_error_not_a_partial_story(mcp_server, demo: DemoSentry):
+    demo.faults.add(path=r"recording-segments/$", status=500, times=None)
+    async with Client(mcp_server) as client:
+        result = await client.call_tool("summarize_replay", {"replay_id": demo.story_replay_id})
+    assert result.is_error and "HTTP 500" in text_of(result)
+
+
+async def test_cancelling_stops_the_upstream_work(mcp_server, demo: DemoSentry):
+    import anyio
+
+    demo.faults.add(path=r"recording-segments/$", delay=0.6, times=None, status=200,
+                    body=[[{"type": 4, "timestamp": 1, "data": {"href": "https://x/"}}]] * 100,
+                    headers={"Link": '<http://x/?cursor=0:100:0>; rel="next"; results="true"; '
+                             'cursor="0:100:0"'})
+    async with Client(mcp_server) as client:
+        with anyio.move_on_after(1.0):
+            await client.call_tool("summarize_replay", {"replay_id": demo.story_replay_id})
+        started = len([r for r in demo.requests if "recording-segments" in r.path])
+        await anyio.sleep(2.0)
+        later = len([r for r in demo.requests if "recording-segments" in r.path])
+    assert 1 <= started <= 3
+    assert later - started <= 1, "no new pages are fetched once the call is cancelled"

@@ -1,0 +1,487 @@
+"""summarize_replay: what the user did, and what went wrong, from the whole recording."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+import anyio
+from mcp.server.mcpserver import Context
+from mcp.types import CallToolResult
+from pydantic import BaseModel, Field
+
+from tools import events as ev
+from tools import render as r
+from tools.api.errors import BadInput, SentryError
+from tools.api.models import Replay
+from tools.context import ToolState, state_of
+from tools.lookup import find_replay, target
+from tools.output import answer, json_size
+from tools.params import Detail, Organization, Project, ReplayRef
+from tools.registry import ToolSpec, define
+from tools.summary import (
+    DEFAULT_KINDS,
+    GROUPS,
+    NAMES,
+    Digest,
+    Entry,
+    collapse,
+    describe,
+    in_window,
+    span,
+    windows,
+)
+
+TOOLS: list[ToolSpec] = []
+MAX_PAGES = 40  # 4,000 segments
+CAPS = {"summary": (60, 6, 10), "full": (150, 15, 20)}  # timeline, windows, lines per window
+BUDGET = 36_000
+Group = Literal[
+    "navigation",
+    "clicks",
+    "inputs",
+    "console",
+    "network",
+    "frustration",
+    "errors",
+    "performance",
+    "other",
+]
+_AROUND = re.compile(r"\+?(?:(\d+):)?(\d+):(\d\d)|\+?(\d+(?:\.\d+)?)s?")
+
+
+class Moment(BaseModel):
+    offset: str
+    offset_ms: int
+    kind: str
+    text: str
+    count: int | None = None
+    until_ms: int | None = None
+
+
+class Evidence(BaseModel):
+    offset: str
+    offset_ms: int
+    incidents: list[str]
+    before: list[Moment]
+    more: int | None = None
+
+
+class LinkedError(BaseModel):
+    id: str
+    title: str | None = None
+    issue_id: str | None = None
+    offset_ms: int | None = None
+
+
+class ReplaySummary(BaseModel):
+    replay_id: str
+    organization: str
+    project: str | None = None
+    archived: bool = False
+    started_at: datetime | None = None
+    duration_seconds: float | None = None
+    user: str | None = None
+    segments_read: int = 0
+    segments_total: int | None = None
+    events_read: int = 0
+    malformed_events: int | None = None
+    counts: dict[str, int] = {}
+    timeline: list[Moment] = []
+    timeline_more: int | None = None
+    evidence: list[Evidence] = []
+    evidence_more: int | None = None
+    linked_errors: list[LinkedError] | None = None
+    linked_errors_note: str | None = None
+    left_out: list[str] = []
+    metadata_only: bool | None = None
+
+
+def parse_around(value: str) -> float:
+    """'2:05', '+2:05', '1:02:05', '125' or '125s' → milliseconds from the start."""
+    match = _AROUND.fullmatch(value.strip())
+    if not match:
+        raise BadInput(f"Invalid around {value!r}: use an offset such as '2:05' or '125' seconds.")
+    hours, minutes, seconds, plain = match.groups()
+    if plain is not None:
+        return float(plain) * 1000
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000
+
+
+async def read_recording(
+    state: ToolState,
+    ctx: Context,
+    org: str,
+    project: str,
+    replay_id: str,
+    digest: Digest,
+    total: int | None,
+) -> bool:
+    """Every page of segments into the digest. The next page downloads while this one is
+    parsed in a worker thread, so at most two pages are held. True if every page was read."""
+    send, receive = anyio.create_memory_object_stream[tuple[str, int]](0)
+    complete = True
+
+    async def fetch() -> None:
+        nonlocal complete
+        cursor: str | None = None
+        async with send:
+            for _ in range(MAX_PAGES):
+                page = await state.client.recording_page(org, project, replay_id, cursor=cursor)
+                cursor = page.next_cursor
+                await send.send((page.text, page.first_segment))
+                del page
+                if cursor is None:
+                    return
+            complete = False
+
+    try:
+        async with anyio.create_task_group() as group:
+            group.start_soon(fetch)
+            async with receive:
+                async for text, first in receive:
+                    await anyio.to_thread.run_sync(digest.add_page, text, first)
+                    del text
+                    await ctx.report_progress(
+                        digest.segments, total, f"read {digest.segments} of {total or '?'} segments"
+                    )
+    except BaseExceptionGroup as group:
+        failed, _ = group.split(SentryError)
+        if failed is not None:
+            raise failed.exceptions[0] from None  # a page failed: report it as one error
+        raise
+    return complete
+
+
+async def linked_errors(
+    state: ToolState, org: str, replay: Replay, digest: Digest
+) -> tuple[list[LinkedError], str | None]:
+    """The replay's error events with what the API tells about them; they join the timeline."""
+    ids = replay.error_ids[:50]
+    if not ids:
+        return [], None
+    try:
+        found = {e.id: e for e in await state.client.list_error_events(org, ids)}
+    except SentryError as error:
+        note = f"details unavailable ({error.kind.replace('_', ' ')}); ids only"
+        return [LinkedError(id=i) for i in ids], note
+    out = []
+    origin = digest.origin_ms
+    for event_id in ids:
+        row = found.get(event_id)
+        if row is None:
+            out.append(LinkedError(id=event_id))
+            continue
+        title = row.title or r.joined([row.error_type, row.error_value], ": ") or None
+        at = row.timestamp.timestamp() * 1000 if row.timestamp else None
+        issue = f" (issue {row.issue_id})" if row.issue_id else ""
+        if at is not None:
+            digest.keep(ev.Event(at, ev.ERROR_EVENT, event_id, (title or "") + issue))
+        out.append(
+            LinkedError(
+                id=event_id,
+                title=r.clean(title, 300) if title else None,
+                issue_id=row.issue_id,
+                offset_ms=int(at - origin) if at is not None and origin is not None else None,
+            )
+        )
+    return out, None
+
+
+def moment(entry: Entry, origin: float) -> Moment:
+    extent = entry.last.at - entry.first.at
+    return Moment(
+        offset=span(entry, origin),
+        offset_ms=int(entry.first.at - origin),
+        kind=entry.first.kind,
+        text=describe(entry),
+        count=entry.count if entry.count > 1 else None,
+        until_ms=int(entry.last.at - origin) if entry.count > 1 and extent >= 1000 else None,
+    )
+
+
+def pick(entries: list[Entry], cap: int) -> list[Entry]:
+    """At most `cap` entries: every problem and frustrated click, and the rest spread evenly
+    over the session, in time order."""
+    if len(entries) <= cap:
+        return entries
+    must = {ev.RAGE_CLICK, ev.DEAD_CLICK, *ev.INCIDENTS}
+    keep = {i for i, e in enumerate(entries) if e.first.kind in must}
+    keep = set(sorted(keep)[:cap])
+    rest = [i for i in range(len(entries)) if i not in keep]
+    room = cap - len(keep)
+    if room > 0 and rest:
+        stride = len(rest) / room
+        keep.update(rest[int(k * stride)] for k in range(room))
+    return [entries[i] for i in sorted(keep)]
+
+
+def build(
+    digest: Digest,
+    kinds: frozenset[str],
+    around_ms: float | None,
+    seconds: int,
+    caps: tuple[int, int, int],
+) -> tuple[list[Moment], int, list[Evidence], int]:
+    origin = digest.origin_ms or 0.0
+    events = digest.events
+    if around_ms is not None:
+        low, high = origin + around_ms - seconds * 1000, origin + around_ms + seconds * 1000
+        events = [e for e in events if low <= e.at <= high]
+    entries = collapse(events, kinds)
+    kept = pick(entries, caps[0])
+    timeline = [moment(e, origin) for e in kept]
+    found = windows(events, seconds)
+    evidence = []
+    for window in found[: caps[1]]:
+        context = collapse(in_window(digest.events, window), DEFAULT_KINDS | {ev.REQUEST})
+        shown = context[-caps[2] :]
+        evidence.append(
+            Evidence(
+                offset=r.offset(window.incidents[0].at - origin),
+                offset_ms=int(window.incidents[0].at - origin),
+                incidents=[describe(Entry(i, i)) for i in window.incidents[:5]],
+                before=[moment(e, origin) for e in shown],
+                more=len(context) - len(shown) or None,
+            )
+        )
+    return timeline, len(entries) - len(kept), evidence, max(0, len(found) - caps[1])
+
+
+def left_out(digest: Digest, complete: bool) -> list[str]:
+    notes = []
+    noise = {
+        k: n
+        for k, n in digest.mix.items()
+        if k
+        in (
+            "mouse move",
+            "mutation",
+            "scroll",
+            "pointer",
+            "snapshot",
+            "style",
+            "touch move",
+            "input change",
+            "resize",
+            "selection",
+            "canvas",
+            "font",
+            "media",
+            "drag",
+        )
+    }
+    if noise:
+        notes.append(
+            "not shown: "
+            + ", ".join(f"{n} {k}s" for k, n in sorted(noise.items(), key=lambda kv: -kv[1]))
+        )
+    if digest.counts.get(ev.REQUEST):
+        notes.append(
+            f"{digest.counts[ev.REQUEST]} successful requests only counted "
+            "(kinds=['network'] lists them)"
+        )
+    if digest.dropped:
+        notes.append(
+            f"{sum(digest.dropped.values())} events beyond the first {len(digest.events)} not kept"
+        )
+    if digest.malformed:
+        notes.append(f"{digest.malformed} malformed events skipped")
+    if not complete:
+        notes.append(f"stopped after {digest.segments} segments (page limit)")
+    return notes
+
+
+def problem_line(counts: dict[str, int]) -> str | None:
+    names = [
+        (ev.ERROR_EVENT, "linked error"),
+        (ev.CONSOLE_ERROR, "console error"),
+        (ev.REQUEST_FAILED, "failed request"),
+        (ev.RAGE_CLICK, "rage click"),
+        (ev.DEAD_CLICK, "dead click"),
+        (ev.REQUEST_SLOW, "slow request"),
+        (ev.HYDRATION_ERROR, "hydration error"),
+        (ev.MEMORY, "memory pressure warning"),
+    ]
+    parts = [r.plural(counts[k], name) for k, name in names if counts.get(k)]
+    return ", ".join(parts) if parts else None
+
+
+def render(out: ReplaySummary, replay: Replay) -> str:
+    lines = [f"# What happened in replay {out.replay_id}"]
+    facts = r.joined(
+        [
+            f"user {r.code(out.user, 120)}" if out.user else None,
+            r.joined(
+                [
+                    r.data(f"{replay.browser.name} {replay.browser.version or ''}".strip())
+                    if replay.browser.name
+                    else None,
+                    r.data(replay.os.name) if replay.os.name else None,
+                ],
+                " on ",
+            ),
+            r.data(replay.environment) if replay.environment else None,
+            f"started {r.when(out.started_at)}" if out.started_at else None,
+            f"lasted {r.duration(out.duration_seconds)}"
+            if out.duration_seconds is not None
+            else None,
+        ],
+        ", ",
+    )
+    if facts:
+        lines.append(facts[0].upper() + facts[1:] + ".")
+    if out.archived:
+        lines.append("This replay was deleted (archived): Sentry keeps no recording of it.")
+        return "\n".join(lines)
+    read = (
+        f"{out.segments_read} of {out.segments_total}"
+        if out.segments_total
+        else str(out.segments_read)
+    )
+    lines.append(f"Read {read} segments, {out.events_read} events.")
+    if out.metadata_only:
+        lines.append(
+            "This server sent segment metadata only, not the recorded events: there is "
+            "no activity to summarise."
+        )
+    elif not out.segments_read:
+        lines.append("The replay has no recording segments: nothing to summarise.")
+    problems = problem_line(out.counts)
+    if out.metadata_only or not out.events_read:
+        problems = None
+    elif not problems:
+        problems = "none: no errors, failed requests or frustrated clicks in the recording"
+    if problems:
+        lines.append(f"Problems: {problems}.")
+    if out.timeline:
+        lines.append(f"## Timeline ({len(out.timeline)} moments)")
+        for m in out.timeline:
+            lines.append(f"{m.offset} {m.text}")
+        if out.timeline_more:
+            lines.append(f"… {out.timeline_more} more moments (narrow with around= or kinds=)")
+    if out.evidence:
+        lines.append("## Evidence (what happened just before each problem)")
+        for window in out.evidence:
+            lines.append(f"### {window.offset}: " + "; ".join(window.incidents))
+            lines += [f"- {m.offset} {m.text}" for m in window.before]
+            if window.more:
+                lines.append(f"- … {window.more} earlier moments in this window")
+        if out.evidence_more:
+            lines.append(f"… {out.evidence_more} more problem windows (detail='full' shows more)")
+    if out.linked_errors:
+        lines.append(f"## Linked errors ({len(replay.error_ids)})")
+        for error in out.linked_errors:
+            when = f" at {r.offset(error.offset_ms)}" if error.offset_ms is not None else ""
+            title = f": {r.code(error.title, 200)}" if error.title else ""
+            issue = f" (issue {error.issue_id})" if error.issue_id else ""
+            lines.append(f"- {error.id}{title}{issue}{when}")
+        if out.linked_errors_note:
+            lines.append(f"Linked error {out.linked_errors_note}.")
+    if out.counts:
+        counted = ", ".join(
+            r.plural(n, NAMES.get(k, k))
+            for k, n in sorted(out.counts.items(), key=lambda kv: -kv[1])
+        )
+        lines.append(f"## Counts\n{counted}")
+    if out.left_out:
+        lines.append("Left out: " + "; ".join(out.left_out) + ".")
+    return "\n".join(lines)
+
+
+@define(
+    TOOLS,
+    title="Summarize replay",
+    description="""
+Answer "what happened in this session?": reads the whole recording (every segment) and returns
+the replay's facts, a compact timeline of what the user did (pages, clicks, inputs without
+their values, requests, console errors, dead and rage clicks, poor web vitals; repeats
+collapsed), evidence windows showing the seconds before each error, failed request or rage
+click, the linked error events, and counts of everything, including what was left out.
+
+Use it after list_replays or get_replay, or with a replay URL from an issue. Focus with
+around='2:05' (offset from the start) and window_seconds, or with kinds (e.g. ['network',
+'console']). Sends progress while it reads long recordings.
+""",
+)
+async def summarize_replay(
+    ctx: Context,
+    replay_id: ReplayRef,
+    organization: Organization = None,
+    project: Project = None,
+    around: Annotated[
+        str | None,
+        Field(
+            description="Focus on this offset from the start: '2:05', '1:02:05' or '125' "
+            "(seconds).",
+            max_length=20,
+        ),
+    ] = None,
+    window_seconds: Annotated[
+        int,
+        Field(
+            description="Seconds of context before each problem, or around `around`.", ge=1, le=300
+        ),
+    ] = 10,
+    kinds: Annotated[
+        list[Group] | None,
+        Field(
+            description="Only these kinds in the timeline; default: all but successful requests.",
+            max_length=9,
+        ),
+    ] = None,
+    detail: Detail = "summary",
+) -> Annotated[CallToolResult, ReplaySummary]:
+    state = state_of(ctx)
+    where = target(state, replay_id, organization, project)
+    around_ms = parse_around(around) if around else None
+    replay = await find_replay(state, where)
+    project_id = where.project or replay.project_id or state.project_or_default(None)
+    origin = replay.started_at.timestamp() * 1000 if replay.started_at else None
+    digest = Digest(origin)
+    out = ReplaySummary(
+        replay_id=where.replay_id,
+        organization=where.organization,
+        project=project_id,
+        archived=replay.archived,
+        started_at=replay.started_at,
+        duration_seconds=replay.duration,
+        segments_total=replay.count_segments,
+        user=r.clean(replay.user.label, 120) if replay.user.label else None,
+    )
+    if replay.archived or not project_id:
+        if not project_id and not replay.archived:
+            raise BadInput("Cannot tell which project this replay is in: pass project.")
+        return answer(render(out, replay), out, demo=state.demo)
+    complete = await read_recording(
+        state, ctx, where.organization, project_id, where.replay_id, digest, replay.count_segments
+    )
+    errors, note = await linked_errors(state, where.organization, replay, digest)
+    digest.finish()
+    chosen = frozenset().union(*(GROUPS[k] for k in kinds)) if kinds else DEFAULT_KINDS
+    out.segments_read, out.events_read = digest.segments, digest.raw_events
+    if digest.metadata_rows and not digest.raw_events:
+        out.segments_read, out.metadata_only = digest.metadata_rows, True
+    out.malformed_events = digest.malformed or None
+    out.counts = dict(digest.counts)
+    out.linked_errors, out.linked_errors_note = errors or None, note
+    out.left_out = left_out(digest, complete)
+    timeline_cap, window_cap, line_cap = CAPS[detail]
+    while True:  # shrink until the result fits the budget
+        out.timeline, out.timeline_more, out.evidence, out.evidence_more = build(
+            digest, chosen, around_ms, window_seconds, (timeline_cap, window_cap, line_cap)
+        )
+        out.timeline_more = out.timeline_more or None
+        out.evidence_more = out.evidence_more or None
+        text = render(out, replay)
+        if len(text) + json_size(out.model_dump(mode="json", exclude_none=True)) <= BUDGET:
+            break
+        if timeline_cap <= 10:
+            break  # `answer` cuts the text as a last resort
+        timeline_cap, window_cap, line_cap = (
+            timeline_cap // 2,
+            max(1, window_cap // 2),
+            max(3, line_cap // 2),
+        )
+    return answer(text, out, demo=state.demo)

@@ -1,8 +1,9 @@
 """Console script `sentry-replays-demo-api`: serve the demo Sentry on a loopback port.
 
 The first line on stdout is a JSON object describing the server (base URL with the
-real port, token, organization, projects, dialect); everything else goes to stderr.
-Serves until SIGINT or SIGTERM.
+real port, token, organization, projects, dialect, and `long_replay_id` when
+`--long-replay SEGMENTS:MEGABYTES` added a synthetic long replay, e.g. `320:32`);
+everything else goes to stderr. Serves until SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -30,7 +31,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--allow-remote", action="store_true", help="allow binding a non-loopback address"
     )
+    parser.add_argument(
+        "--long-replay",
+        type=long_replay_size,
+        metavar="SEGMENTS:MEGABYTES",
+        help="add a synthetic long replay, e.g. 320:32 (320 segments, about 32 MB of JSON)",
+    )
     return parser.parse_args(argv)
+
+
+def long_replay_size(raw: str) -> tuple[int, int]:
+    """`SEGMENTS:MEGABYTES` (1 MB = 1,000,000 bytes) -> (segments, target bytes)."""
+    segments, sep, megabytes = raw.partition(":")
+    try:
+        count, size = int(segments), float(megabytes)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected SEGMENTS:MEGABYTES, got {raw!r}") from None
+    if not sep or not 1 <= count <= 10_000 or not 0 <= size <= 2_000:
+        raise argparse.ArgumentTypeError(f"expected SEGMENTS:MEGABYTES, got {raw!r}")
+    return count, round(size * 1_000_000)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"invalid port {args.port}\n")
         return 2
     demo = DemoSentry(dialect=args.dialect, token=args.token)
+    extra = {}
+    if args.long_replay:
+        extra["long_replay_id"] = demo.add_long_replay(*args.long_replay)
     try:
         sock = bind_socket(args.host, args.port)
     except OSError as exc:
@@ -58,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    info = {"base_url": demo.base_url_for(origin_of(sock)), **demo.describe()}
+    info = {"base_url": demo.base_url_for(origin_of(sock)), **demo.describe(), **extra}
     sys.stdout.write(json.dumps(info) + "\n")
     sys.stdout.flush()
     server.run(sockets=[sock])

@@ -32,6 +32,7 @@ from starlette.routing import Route
 from . import sentry_routes, spec_routes
 from .data import Dataset, Project, Replay
 from .faults import MAX_LOG, FaultSet, RequestRecord
+from .long_replay import LongReplay, build_long_replay, long_replay_id
 from .recordings import Event, render_segment
 from .web import (
     ApiError,
@@ -80,6 +81,7 @@ class DemoSentry:
         self.requests: list[RequestRecord] = []
         self._cache: OrderedDict[tuple[str, int], bytes] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self.long_replays: dict[str, LongReplay] = {}  # added by `add_long_replay`
         self._window = (0, 0)  # (epoch second, requests in it) for rate-limit headers
         self._in_flight = 0
         self._routes = [
@@ -146,7 +148,34 @@ class DemoSentry:
         self.requests.clear()
         self.data.reset_state()
 
+    def add_long_replay(self, segments: int = 320, target_bytes: int = 32_000_000) -> str:
+        """Add a synthetic long `web-frontend` replay; returns its id (32 hex).
+
+        Its recording has `segments` segments totalling about `target_bytes` of JSON,
+        rendered once, now (a few seconds for 320 segments / 32 MB); the segment-list
+        page bodies at the default `per_page=100` are cached as bytes. The id depends
+        only on the two arguments; adding the same replay twice returns the same id.
+        Call it before serving. `long_replays[id]` holds the rendered recording.
+        """
+        rid = long_replay_id(segments, target_bytes)
+        if rid in self.long_replays:
+            return rid
+        built = build_long_replay(self.data, segments, target_bytes)
+        replay = built.replay
+        self.long_replays[replay.id] = built
+        self.data.replays.append(replay)
+        self.data.by_id[replay.id] = replay
+        return replay.id
+
+    def page_bytes(self, replay: Replay, first: int, count: int) -> bytes | None:
+        """A pre-rendered segment-list page body (long replays only), else None."""
+        built = self.long_replays.get(replay.id)
+        return None if built is None else built.pages.get((first, count))
+
     def segment_bytes(self, replay: Replay, segment_id: int) -> bytes:
+        built = self.long_replays.get(replay.id)
+        if built is not None:
+            return built.segments[segment_id]
         key = (replay.id, segment_id)
         with self._cache_lock:
             cached = self._cache.get(key)

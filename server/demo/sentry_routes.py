@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from . import logic, shapes
 from . import query as q
+from .events_meta import replays_events_meta
 from .logic import candidates, find_replay, resolve_org, resolve_project
 from .web import ApiError, Ctx, detail, empty, json_response
 
@@ -83,6 +84,9 @@ async def segments(ctx: Ctx, org: str, project: str, replay_id: str) -> Response
     replay = _live_replay(ctx, found, replay_id)
     ids = list(range(replay.segment_count)) if replay else []
     page, headers = ctx.page(ids)
+    cached = ctx.demo.page_bytes(replay, page[0], len(page)) if replay and page else None
+    if cached is not None:
+        return Response(cached, headers=headers, media_type="application/json")
     parts = [ctx.demo.segment_bytes(replay, i) for i in page] if replay else []
     body = b"[" + b",".join(parts) + b"]"
     return Response(body, headers=headers, media_type="application/json")
@@ -176,6 +180,7 @@ ROUTES: list[tuple[str, dict[str, Any]]] = [
     (rf"^{ORG}/replays/{RID}/$", {"GET": org_replay}),
     (rf"^{ORG}/replay-selectors/$", {"GET": selectors}),
     (rf"^{ORG}/replay-count/$", {"GET": replay_count}),
+    (rf"^{ORG}/replays-events-meta/$", {"GET": replays_events_meta}),
     (rf"^{PROJ}/replays/{RID}/$", {"GET": project_replay, "DELETE": delete_replay}),
     (rf"^{PROJ}/replays/{RID}/recording-segments/$", {"GET": segments}),
     (rf"^{PROJ}/replays/{RID}/recording-segments/(?P<segment_id>\d+)/$", {"GET": segment}),

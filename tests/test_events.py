@@ -4,7 +4,7 @@ import json
 
 from tools import events as ev
 from tools.events import Normalizer, PageReader, request_path
-from tools.summary import summarize_pages
+from tools.summary import Digest, summarize_pages
 
 T0 = 1_764_000_000_000.0
 
@@ -163,8 +163,43 @@ def test_digest_over_pages_counts_and_orders():
         {"type": 4, "timestamp": T0 + 10, "data": {"href": "https://a.example/"}},
         crumb(T0, "ui.click", message="a"),
     ]
-    seg1 = ["junk", {"type": 3, "timestamp": T0 + 20, "data": {"source": 1}}]
-    digest = summarize_pages([(json.dumps([seg0, seg1]), 0)], origin_ms=T0)
-    assert [e.kind for e in digest.events] == [ev.CLICK, ev.PAGE]
-    assert digest.segments == 2 and digest.raw_events == 4 and digest.malformed == 1
-    assert digest.mix["mouse move"] == 1
+    seg1 = [{"type": 3, "timestamp": T0 + 20, "data": {"source": 1}}]
+    for page in (json.dumps([seg0, seg1]), json.dumps([seg0, seg1], separators=(",", ":"))):
+        for body in (page, page.encode()):
+            digest = summarize_pages([(body, 0)], origin_ms=T0)
+            assert [e.kind for e in digest.events] == [ev.CLICK, ev.PAGE], body[:40]
+            assert digest.segments == 2 and digest.raw_events == 3 and digest.malformed == 0
+            assert digest.mix["mouse move"] == 1
+
+
+def test_the_general_reader_counts_junk_and_any_key_order():
+    odd = [{"timestamp": T0, "data": {"href": "https://a.example/"}, "type": 4}, "junk", 7]
+    digest = Digest(T0)
+    digest.add_page(json.dumps([odd]))  # `type` not first: the fast scan does not apply
+    digest.finish()
+    assert [e.kind for e in digest.events] == [ev.PAGE] and digest.malformed == 2
+
+
+def test_truncated_pages_are_counted_not_fatal():
+    page = json.dumps([[crumb(T0, "ui.click", message="a"), crumb(T0 + 1, "ui.click")]])
+    digest = summarize_pages([(page[: len(page) - 30], 0)], origin_ms=T0)
+    assert digest.malformed >= 1 and [e.kind for e in digest.events] == [ev.CLICK]
+
+
+def test_fast_and_general_readings_agree_on_real_recordings():
+    from server.demo import DemoSentry
+
+    demo = DemoSentry()
+    for replay_id in (demo.story_replay_id, demo.long_replay_id):
+        replay = demo.replay(replay_id)
+        segments = [demo.segment_bytes(replay, n) for n in range(replay.segment_count)]
+        page = b"[" + b",".join(segments) + b"]"
+        fast = summarize_pages([(page, 0)], origin_ms=None)
+        general = Digest()
+        general.read_page(page)
+        general.finish()
+        assert fast.counts == general.counts and fast.mix == general.mix
+        assert fast.segments == general.segments == replay.segment_count
+        assert [(e.kind, e.at, e.target) for e in fast.events] == [
+            (e.kind, e.at, e.target) for e in general.events
+        ]

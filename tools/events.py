@@ -16,6 +16,7 @@ time with the C JSON decoder, so a page is never turned into one big tree of obj
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
@@ -141,6 +142,15 @@ class Normalizer:
                 self._last_page = (event.target, event.at)
         return event
 
+    def count(self, kind: int, source: int | None, times: int = 1) -> None:
+        """Count events that yield nothing: snapshots, incremental DOM and pointer events."""
+        if kind == 2:
+            self.mix["snapshot"] += times
+        elif kind == 3:
+            self.mix[_SOURCES.get(source, "other") if source is not None else "other"] += times
+        else:
+            self.mix["other"] += times
+
     def _one(self, raw: dict[str, Any]) -> Event | None:
         kind = raw["type"]
         at = millis(raw.get("timestamp"))
@@ -149,11 +159,9 @@ class Normalizer:
             self.mix["page load"] += 1
             href = _str(data.get("href"), 2000)
             return Event(at, PAGE, href) if href and at is not None else None
-        if kind == 2:
-            self.mix["snapshot"] += 1
-        elif kind == 3:
+        if kind in (2, 3):
             source = data.get("source")
-            self.mix[_SOURCES.get(source, "other") if isinstance(source, int) else "other"] += 1
+            self.count(kind, source if isinstance(source, int) else None)
         elif kind == 5:
             tag = data.get("tag")
             payload = _dict(data, "payload")
@@ -164,7 +172,7 @@ class Normalizer:
             if tag != "options":  # SDK settings, not activity
                 self.mix[_str(tag, 40) or "custom"] += 1
         else:
-            self.mix["other"] += 1
+            self.count(kind, None)
         return None
 
     def _breadcrumb(self, payload: dict[str, Any], outer: float | None) -> Event | None:
@@ -339,3 +347,89 @@ class PageReader:
                 pos = self._skip(pos + 1)
         self.malformed += 1  # the array never closed
         return pos
+
+
+# The start of a top-level rrweb event: `{"type":N,` then `"data"` or `"timestamp"`, with the
+# incremental source when it follows. JSON escapes quotes inside strings, so this can only
+# match structure, and nested DOM nodes (`{"type":2,"tagName"...`) do not match. SDKs write
+# compact JSON; a spaced variant (`{"type": 3, ...`) is used when a page is written so.
+_START = (
+    r'\{"type":(\d+),(?:"timestamp":[-+\d.eE]+,)?(?:"data":\{"source":(\d+)|"data"|"timestamp")'
+)
+_SPACED = _START.replace(":", r":\s*").replace(",", r",\s*")
+_PATTERNS: dict[tuple[type, bool], re.Pattern[Any]] = {
+    (str, False): re.compile(_START),
+    (str, True): re.compile(_SPACED),
+    (bytes, False): re.compile(_START.encode()),
+    (bytes, True): re.compile(_SPACED.encode()),
+}
+_SEGMENT_BREAK: dict[type, re.Pattern[Any]] = {
+    str: re.compile(r'\]\s*,\s*\[\s*(?=\{"type":|\])'),
+    bytes: re.compile(rb'\]\s*,\s*\[\s*(?=\{"type":|\])'),
+}
+BROKEN: Any = object()
+Page = str | bytes | bytearray
+
+
+def _pattern(page: Page) -> re.Pattern[Any] | None:
+    """The event-start pattern for this page's type and spacing, or None if neither fits."""
+    kind: type = str if isinstance(page, str) else bytes
+    head: Any = page[:4096]
+    opening: Any = "[" if kind is str else b"["
+    if not head.lstrip().startswith(opening):
+        return None
+    for spaced in (False, True):
+        if _PATTERNS[kind, spaced].search(head):
+            return _PATTERNS[kind, spaced]
+    return None
+
+
+def _decode_at(page: Page, start: int) -> Any:
+    """The JSON value that starts at `start`; bytes are decoded a window at a time."""
+    if isinstance(page, str):
+        return _DECODER.raw_decode(page, start)[0]
+    size = 4096
+    while True:
+        window = bytes(page[start : start + size]).decode("utf-8", errors="replace")
+        try:
+            return _DECODER.raw_decode(window)[0]
+        except ValueError:
+            if start + size >= len(page):
+                raise
+            size *= 8
+
+
+def scan_page(page: Page) -> tuple[list[Any], Counter[tuple[Any, Any]]] | None:
+    """A fast reading of a segment-list page that decodes only what can yield an `Event`
+    (Meta and Sentry's custom events, a few percent of the bytes) and only counts the rest.
+
+    Returns the decoded events of types 4 and 5 (`BROKEN` for one that failed to decode)
+    and a tally of the others by (type, incremental source), as matched text; or None when
+    the page does not look like rrweb JSON as SDKs write it (`type` first), so that the
+    caller falls back to `PageReader`.
+    """
+    pattern = _pattern(page)
+    if pattern is None:
+        return None
+    decoded: list[Any] = []
+    tally: Counter[tuple[Any, Any]] = Counter()
+    four, five = ("4", "5") if isinstance(page, str) else (b"4", b"5")
+    for match in pattern.finditer(page):
+        kind = match.group(1)
+        if kind in (five, four):
+            try:
+                decoded.append(_decode_at(page, match.start()))
+            except ValueError:
+                decoded.append(BROKEN)
+        else:
+            tally[kind, match.group(2)] += 1
+    return decoded, tally
+
+
+def count_segments(page: Page) -> int:
+    """Segments in a segment-list page (`[[...],[...]]`), from the breaks between them."""
+    head = bytes(page[:64]) if not isinstance(page, str) else page[:64].encode()
+    stripped = head.lstrip()
+    if not stripped.startswith(b"[") or stripped[1:].lstrip().startswith(b"]"):
+        return 0
+    return 1 + len(_SEGMENT_BREAK[str if isinstance(page, str) else bytes].findall(page))

@@ -120,7 +120,7 @@ async def read_recording(
 ) -> bool:
     """Every page of segments into the digest. The next page downloads while this one is
     parsed in a worker thread, so at most two pages are held. True if every page was read."""
-    send, receive = anyio.create_memory_object_stream[tuple[str, int]](0)
+    send, receive = anyio.create_memory_object_stream[tuple[bytearray, int, int | None]](0)
     complete = True
 
     async def fetch() -> None:
@@ -130,7 +130,9 @@ async def read_recording(
             for _ in range(MAX_PAGES):
                 page = await state.client.recording_page(org, project, replay_id, cursor=cursor)
                 cursor = page.next_cursor
-                await send.send((page.text, page.first_segment))
+                following = page.next_segment if cursor else total
+                held = following - page.first_segment if following is not None else None
+                await send.send((page.body, page.first_segment, held))
                 del page
                 if cursor is None:
                     return
@@ -140,9 +142,9 @@ async def read_recording(
         async with anyio.create_task_group() as group:
             group.start_soon(fetch)
             async with receive:
-                async for text, first in receive:
-                    await anyio.to_thread.run_sync(digest.add_page, text, first)
-                    del text
+                async for body, first, held in receive:
+                    await anyio.to_thread.run_sync(digest.add_page, body, first, held)
+                    del body
                     await ctx.report_progress(
                         digest.segments, total, f"read {digest.segments} of {total or '?'} segments"
                     )

@@ -10,7 +10,7 @@ from typing import Any
 
 from tools import events as ev
 from tools import render as r
-from tools.events import Event, Normalizer, PageReader
+from tools.events import BROKEN, Event, Normalizer, Page, PageReader, count_segments, scan_page
 
 KEEP_EVENTS = 5_000  # normalised events kept per replay; incidents are kept beyond it
 KEEP_INCIDENTS = 1_000
@@ -74,7 +74,29 @@ class Digest:
     def mix(self) -> Counter[str]:
         return self.normalizer.mix
 
-    def add_page(self, text: str, first_segment: int = 0) -> None:
+    def add_page(self, page: Page, first_segment: int = 0, segments: int | None = None) -> None:
+        """One segment-list page (JSON text or bytes). `segments`, when the caller knows how
+        many segments the page holds (from the paging), saves counting them."""
+        scanned = scan_page(page)
+        if scanned is None:
+            self.read_page(page, first_segment)
+            return
+        decoded, tally = scanned
+        for raw in decoded:
+            if raw is BROKEN:
+                self.normalizer.malformed += 1
+            else:
+                self.add(raw)
+        for (kind, source), times in tally.items():
+            self.normalizer.count(int(kind), int(source) if source else None, times)
+            self.raw_events += times
+        self.segments += count_segments(page) if segments is None else segments
+        if page[-64:].rstrip()[-1:] not in ("]", b"]"):
+            self.normalizer.malformed += 1  # a truncated page
+
+    def read_page(self, page: Page, first_segment: int = 0) -> None:
+        """Decode every event (the general, slower path): any key order, metadata rows."""
+        text = page if isinstance(page, str) else bytes(page).decode("utf-8", errors="replace")
         reader = PageReader(text, first_segment)
         for segment, raw in reader:
             self.add(raw, segment)
@@ -110,11 +132,16 @@ class Digest:
         return self
 
 
-def summarize_pages(pages: Iterable[tuple[str, int]], origin_ms: float | None) -> Digest:
-    """Digest already-downloaded segment-list pages (JSON text, first segment id)."""
+def summarize_pages(
+    pages: Iterable[tuple[Page, int]], origin_ms: float | None, total_segments: int | None = None
+) -> Digest:
+    """Digest already-downloaded segment-list pages (JSON text or bytes, first segment id).
+    With `total_segments`, each page's segment count follows from the paging."""
     digest = Digest(origin_ms)
-    for text, first_segment in pages:
-        digest.add_page(text, first_segment)
+    listed = list(pages)
+    for index, (page, first) in enumerate(listed):
+        following = listed[index + 1][1] if index + 1 < len(listed) else total_segments
+        digest.add_page(page, first, following - first if following is not None else None)
     return digest.finish()
 
 

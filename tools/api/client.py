@@ -67,9 +67,15 @@ def stats_period(value: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class RawPage:
-    text: str  # the JSON body, unparsed
+    body: bytearray  # the JSON body as received, unparsed
     first_segment: int
     next_cursor: str | None
+
+    @property
+    def next_segment(self) -> int | None:
+        """The first segment of the next page, when the cursor tells (Sentry's offsets)."""
+        match = _OFFSET_CURSOR.fullmatch(self.next_cursor or "")
+        return int(match.group(1)) if match else None
 
 
 class SentryClient:
@@ -318,7 +324,7 @@ class SentryClient:
         per_page: int = MAX_PER_PAGE,
         cursor: str | None = None,
     ) -> RawPage:
-        """One page of the segment list as unparsed JSON text, for reading event by event
+        """One page of the segment list as unparsed JSON bytes, for reading event by event
         (`tools.events.PageReader`) without building the whole page in memory."""
         values = self._replay_values(organization, project, replay_id)
         answer = await self._call(

@@ -92,7 +92,8 @@ class Transport:
         max_body_bytes: int | None = None,
         as_text: bool = False,
     ) -> Answer:
-        """`as_text`: a successful body is returned as text, unparsed (for large pages)."""
+        """`as_text`: a successful body is returned unparsed, as the bytes received (for large
+        pages read event by event)."""
         cap = max_body_bytes or self._max_body
         attempt = 0
         while True:
@@ -156,9 +157,7 @@ class Transport:
         if raw is None:
             raise context.too_large(cap)
         if as_text and 200 <= response.status_code < 300:
-            text = raw.decode("utf-8", errors="replace")
-            del raw  # keep one copy of a large page, not two
-            return Answer(response.status_code, text, response.headers)
+            return Answer(response.status_code, raw, response.headers)
         return context.interpret(response.status_code, response.headers, raw)
 
 

@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
-from types import FrameType
+from typing import Any
+
+import anyio
 
 from server.app import build_server
 from server.config import ConfigError, load_settings
 
+STOP_GRACE_SECONDS = 1.0
 
-def _stop_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
-    raise KeyboardInterrupt  # unwinds like Ctrl-C: tasks cancelled, the Sentry client closed
+
+async def _stdio_until_signal(server: Any) -> bool:
+    """Serve stdio until stdin closes (False) or SIGINT/SIGTERM arrives (True); on a signal,
+    in-flight calls are cancelled and the Sentry client is closed."""
+    stopped = False
+    async with anyio.create_task_group() as group:
+
+        async def watch() -> None:
+            nonlocal stopped
+            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+                async for _ in signals:
+                    stopped = True
+                    # The SDK's stdin reader can sit in readline() in a worker thread, which
+                    # cancellation waits for: never wait longer than a moment.
+                    threading.Timer(STOP_GRACE_SECONDS, _leave).start()
+                    group.cancel_scope.cancel()
+                    return
+
+        group.start_soon(watch)
+        await server.run_stdio_async()
+        group.cancel_scope.cancel()  # stdin closed: stop watching for signals
+    return stopped
+
+
+def _leave() -> None:
+    logging.shutdown()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,9 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 + (" with the embedded demo Sentry" if settings.demo else "")
                 + ". Connect an MCP client (see README); Ctrl-C to stop.\n"
             )
-        signal.signal(signal.SIGTERM, _stop_on_sigterm)
-        with contextlib.suppress(KeyboardInterrupt):
-            server.run("stdio")
+        if anyio.run(_stdio_until_signal, server):
+            _leave()  # stopped by a signal: do not wait for the blocked stdin reader thread
     else:
         from server.http import serve_http  # uvicorn and Starlette only when serving HTTP
 

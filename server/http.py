@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hmac
 import logging
+import signal
 import socket
 import sys
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -95,6 +97,10 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _exit_quietly(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def serve_http(server: MCPServer[Any], settings: Settings) -> None:
     """Serve until SIGINT/SIGTERM. With --port 0, a free port is chosen; the address is
     logged on stderr either way."""
@@ -107,6 +113,10 @@ def serve_http(server: MCPServer[Any], settings: Settings) -> None:
         f"sentry-replays-mcp: serving {settings.transport} at http://{shown_host}:{port}{path}\n"
     )
     sys.stderr.flush()
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the
+    # handler it found: make that one end the process normally.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _exit_quietly)
     config = uvicorn.Config(
         app,
         log_config=None,

@@ -27,7 +27,8 @@ EXPECTED = {
     "list_selectors",
     "list_clicked_nodes",
     "list_replay_viewers",
-    "count_replays", "summarize_replay",
+    "count_replays",
+    "summarize_replay",
 }
 
 

@@ -159,10 +159,16 @@ async def test_a_failing_page_is_an_error_not_a_partial_story(mcp_server, demo: 
 async def test_cancelling_stops_the_upstream_work(mcp_server, demo: DemoSentry):
     import anyio
 
-    demo.faults.add(path=r"recording-segments/$", delay=0.6, times=None, status=200,
-                    body=[[{"type": 4, "timestamp": 1, "data": {"href": "https://x/"}}]] * 100,
-                    headers={"Link": '<http://x/?cursor=0:100:0>; rel="next"; results="true"; '
-                             'cursor="0:100:0"'})
+    demo.faults.add(
+        path=r"recording-segments/$",
+        delay=0.6,
+        times=None,
+        status=200,
+        body=[[{"type": 4, "timestamp": 1, "data": {"href": "https://x/"}}]] * 100,
+        headers={
+            "Link": '<http://x/?cursor=0:100:0>; rel="next"; results="true"; cursor="0:100:0"'
+        },
+    )
     async with Client(mcp_server) as client:
         with anyio.move_on_after(1.0):
             await client.call_tool("summarize_replay", {"replay_id": demo.story_replay_id})

@@ -177,3 +177,22 @@ async def test_cancelling_stops_the_upstream_work(mcp_server, demo: DemoSentry):
         later = len([r for r in demo.requests if "recording-segments" in r.path])
     assert 1 <= started <= 3
     assert later - started <= 1, "no new pages are fetched once the call is cancelled"
+
+
+async def test_linked_errors_join_the_story(mcp_server, demo: DemoSentry):
+    async with Client(mcp_server) as client:
+        result = await client.call_tool("summarize_replay", {"replay_id": demo.story_replay_id})
+    text = text_of(result)
+    errors = result.structured_content["linked_errors"]
+    assert errors and all(e["issue_id"] == str(demo.story_issue_id) for e in errors)
+    assert all("TypeError" in e["title"] and e["offset_ms"] > 0 for e in errors)
+    assert f"(issue {demo.story_issue_id})" in text.split("## Timeline", 1)[1]
+
+
+async def test_linked_error_details_degrade_without_failing(mcp_server, demo: DemoSentry):
+    demo.faults.add(path=r"replays-events-meta/$", status=403, times=None)
+    async with Client(mcp_server) as client:
+        result = await client.call_tool("summarize_replay", {"replay_id": demo.story_replay_id})
+    assert not result.is_error
+    assert "details unavailable (permission)" in text_of(result)
+    assert [e["id"] for e in result.structured_content["linked_errors"]]

@@ -90,6 +90,7 @@ class Event:
     count: int = 1
     method: str = ""
     segment: int | None = None
+    ref: str = ""  # an issue id, for linked error events
 
 
 def millis(value: Any) -> float | None:

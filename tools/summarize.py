@@ -177,9 +177,8 @@ async def linked_errors(
             continue
         title = row.title or r.joined([row.error_type, row.error_value], ": ") or None
         at = row.timestamp.timestamp() * 1000 if row.timestamp else None
-        issue = f" (issue {row.issue_id})" if row.issue_id else ""
         if at is not None:
-            digest.keep(ev.Event(at, ev.ERROR_EVENT, event_id, (title or "") + issue))
+            digest.keep(ev.Event(at, ev.ERROR_EVENT, event_id, title or "", ref=row.issue_id or ""))
         out.append(
             LinkedError(
                 id=event_id,
@@ -277,7 +276,7 @@ def left_out(digest: Digest, complete: bool) -> list[str]:
     if noise:
         notes.append(
             "not shown: "
-            + ", ".join(f"{n} {k}s" for k, n in sorted(noise.items(), key=lambda kv: -kv[1]))
+            + ", ".join(r.plural(n, k) for k, n in sorted(noise.items(), key=lambda kv: -kv[1]))
         )
     if digest.counts.get(ev.REQUEST):
         notes.append(

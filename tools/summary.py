@@ -49,7 +49,8 @@ NAMES = {
     ev.FEEDBACK: "feedback report",
     ev.ERROR_EVENT: "linked error",
 }
-DEFAULT_KINDS = frozenset().union(*GROUPS.values()) - {ev.REQUEST}
+# Successful requests are only counted, and a multi-click repeats the rage click it belongs to.
+DEFAULT_KINDS = frozenset().union(*GROUPS.values()) - {ev.REQUEST, ev.MULTI_CLICK}
 
 
 @dataclass
@@ -250,11 +251,9 @@ def describe(entry: Entry) -> str:
     if e.kind == ev.FEEDBACK:
         return "the user sent feedback"
     if e.kind == ev.ERROR_EVENT:
-        return (
-            f"error event {e.target}: {r.code(e.text, 200)}"
-            if e.text
-            else f"error event {e.target}"
-        )
+        issue = f" (issue {r.data(e.ref, 30)})" if e.ref else ""
+        title = f": {r.code(e.text, 200)}" if e.text else ""
+        return f"error event {e.target}{title}{issue}"
     return f"{r.data(e.kind, 30)} {r.code(e.target, 80)}"
 
 

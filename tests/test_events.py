@@ -6,27 +6,8 @@ from tools import events as ev
 from tools.events import Normalizer, PageReader, request_path
 from tools.summary import Digest, summarize_pages
 
-T0 = 1_764_000_000_000.0
-
-
-def crumb(at_ms, category, **payload):
-    body = {"timestamp": at_ms / 1000, "type": "default", "category": category, **payload}
-    return {"type": 5, "timestamp": at_ms, "data": {"tag": "breadcrumb", "payload": body}}
-
-
-def spanned(start_ms, end_ms, op, description="", **data):
-    payload = {
-        "op": op,
-        "description": description,
-        "startTimestamp": start_ms / 1000,
-        "endTimestamp": end_ms / 1000,
-        "data": data,
-    }
-    return {
-        "type": 5,
-        "timestamp": start_ms / 1000,
-        "data": {"tag": "performanceSpan", "payload": payload},
-    }
+from .rrweb import T0, crumb
+from .rrweb import span as spanned
 
 
 def test_page_reader_walks_segments_without_building_the_page():

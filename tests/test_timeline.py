@@ -2,33 +2,7 @@
 
 from tools.timeline import millis, summarize
 
-T0 = 1_764_000_000_000  # ms
-
-
-def crumb(at_ms, category, **payload):
-    body = {"timestamp": at_ms / 1000, "type": "default", "category": category, **payload}
-    return {"type": 5, "timestamp": at_ms, "data": {"tag": "breadcrumb", "payload": body}}
-
-
-def span(start_s, end_s, op, description="", **data):
-    payload = {
-        "op": op,
-        "description": description,
-        "startTimestamp": start_s,
-        "endTimestamp": end_s,
-        "data": data,
-    }
-    return {"type": 5, "timestamp": start_s, "data": {"tag": "performanceSpan", "payload": payload}}
-
-
-def slow_click(at_ms, tag="button", waited=7500, clicks=1, reason="timeout"):
-    node = {"id": 5, "tagName": tag, "textContent": "Pay now", "attributes": {}}
-    return crumb(
-        at_ms,
-        "ui.slowClickDetected",
-        message="form > button#pay-now",
-        data={"timeAfterClickMs": waited, "endReason": reason, "clickCount": clicks, "node": node},
-    )
+from .rrweb import T0, crumb, slow_click, span
 
 
 def test_units_seconds_and_milliseconds():
@@ -42,8 +16,8 @@ def test_kinds_in_order_with_both_units():
         {"type": 2, "timestamp": T0 + 1, "data": {"node": {}}},
         crumb(T0 + 1000, "ui.click", message="button#pay", data={"node": {"textContent": "Pay"}}),
         span(
-            (T0 + 1100) / 1000,
-            (T0 + 2300) / 1000,
+            T0 + 1100,
+            T0 + 2300,
             "resource.fetch",
             "/api/orders",
             method="POST",
@@ -51,14 +25,14 @@ def test_kinds_in_order_with_both_units():
         ),
         crumb(T0 + 2400, "console", level="error", message="TypeError: x is undefined"),
         span(
-            (T0 + 3000) / 1000,
-            (T0 + 3000) / 1000,
+            T0 + 3000,
+            T0 + 3000,
             "web-vital",
             "largest-contentful-paint",
             value=4100,
             rating="poor",
         ),
-        span((T0 + 3100) / 1000, (T0 + 3100) / 1000, "cumulative-layout-shift", "", rating="good"),
+        span(T0 + 3100, T0 + 3100, "cumulative-layout-shift", "", rating="good"),
         slow_click(T0 + 4000, clicks=6),
     ]
     summary = summarize(events)

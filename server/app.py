@@ -6,18 +6,21 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 from mcp.server.mcpserver import MCPServer
 
 from server.config import Settings
 from tools import ALL_TOOLS, register
-from tools.api.client import SentryClient
 from tools.context import ToolState
+
+if TYPE_CHECKING:
+    from tools.api.client import SentryClient
 
 log = logging.getLogger("sentry_replays_mcp")
 DEMO_URL = "http://demo.invalid"
+DEMO_ORGANIZATION = "acme"  # the demo data set's organization (server.demo.DEMO_ORG)
 
 INSTRUCTIONS = """\
 Sentry session replays: recordings of real users' browser sessions.
@@ -50,30 +53,37 @@ class SharedState:
     def _open(self) -> ToolState:
         settings = self._settings
         if settings.demo:
-            from server.demo import DemoSentry  # imported only in demo mode
-
-            demo = DemoSentry(dialect=settings.demo_dialect)
-            client = SentryClient(
-                url=DEMO_URL,
-                token=demo.token,
-                timeout=settings.timeout,
-                transport=self._transport or httpx2.ASGITransport(app=demo.app),
-            )
             return ToolState(
-                client=client,
-                organization=settings.organization or demo.organization,
+                self._demo_client,
+                organization=settings.organization or DEMO_ORGANIZATION,
                 project=settings.project,
                 demo=True,
             )
-        assert settings.token is not None  # load_settings guarantees it outside demo mode
-        client = SentryClient(
-            url=settings.url,
-            token=settings.token,
-            timeout=settings.timeout,
+        return ToolState(
+            self._sentry_client, organization=settings.organization, project=settings.project
+        )
+
+    def _sentry_client(self) -> SentryClient:
+        from tools.api.client import SentryClient
+
+        assert self._settings.token is not None  # load_settings guarantees it outside demo mode
+        return SentryClient(
+            url=self._settings.url,
+            token=self._settings.token,
+            timeout=self._settings.timeout,
             transport=self._transport,
         )
-        return ToolState(
-            client=client, organization=settings.organization, project=settings.project
+
+    def _demo_client(self) -> SentryClient:
+        from server.demo import DemoSentry  # imported only in demo mode
+        from tools.api.client import SentryClient
+
+        demo = DemoSentry(dialect=self._settings.demo_dialect)
+        return SentryClient(
+            url=DEMO_URL,
+            token=demo.token,
+            timeout=self._settings.timeout,
+            transport=self._transport or httpx2.ASGITransport(app=demo.app),
         )
 
     @asynccontextmanager
@@ -87,7 +97,7 @@ class SharedState:
             self._users -= 1
             if self._users == 0 and self._state is not None:
                 state, self._state = self._state, None
-                await state.client.aclose()
+                await state.aclose()
 
 
 def build_server(

@@ -63,3 +63,10 @@ def test_claude_desktop_example_is_valid():
     server = config["mcpServers"]["sentry-replays"]
     assert server["command"] and isinstance(server["args"], list)
     assert set(server["env"]) >= {"SENTRY_AUTH_TOKEN", "SENTRY_ORG"}
+
+
+def test_the_demo_default_organization_is_the_demo_data_sets():
+    from server.app import DEMO_ORGANIZATION
+    from server.demo import DEMO_ORG
+
+    assert DEMO_ORGANIZATION == DEMO_ORG

@@ -6,22 +6,45 @@ The server's lifespan yields a `ToolState`; tools reach it through the MCP
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from tools.api import ids
-from tools.api.client import SentryClient
 from tools.api.errors import BadInput
 from tools.confirm import ConfirmationCodes
 
+if TYPE_CHECKING:
+    from tools.api.client import SentryClient
 
-@dataclass
+
 class ToolState:
-    client: SentryClient
-    organization: str | None = None
-    project: str | None = None
-    demo: bool = False
-    codes: ConfirmationCodes = field(default_factory=ConfirmationCodes)
+    """The shared Sentry client, made on first use (so that start-up does not pay for it),
+    and the defaults the tools fall back on."""
+
+    def __init__(
+        self,
+        connect: Callable[[], SentryClient],
+        organization: str | None = None,
+        project: str | None = None,
+        demo: bool = False,
+    ) -> None:
+        self._connect = connect
+        self._client: SentryClient | None = None
+        self.organization = organization
+        self.project = project
+        self.demo = demo
+        self.codes = ConfirmationCodes()
+
+    @property
+    def client(self) -> SentryClient:
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
 
     def org(self, given: str | None, from_url: str | None = None) -> str:
         """The organization to use: the argument, else the replay URL's, else SENTRY_ORG."""

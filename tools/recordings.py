@@ -14,6 +14,7 @@ from tools import render as r
 from tools.api import ids
 from tools.api.errors import SentryError
 from tools.api.models import RecordingSegment, Replay
+from tools.concurrently import concurrently
 from tools.context import ToolState, state_of
 from tools.lookup import Target, find_replay, project_for, target
 from tools.output import answer, json_size, offset_cursor, within_budget
@@ -48,15 +49,17 @@ class SegmentList(BaseModel):
     events_available: bool = Field(description="False when the server sent only metadata.")
 
 
+async def _replay_or_none(state: ToolState, where: Target) -> Replay | None:
+    try:
+        return await find_replay(state, where)
+    except SentryError:
+        return None  # offsets then count from the first event seen
+
+
 async def _context(state: ToolState, where: Target) -> tuple[str, Replay | None]:
     """The project for the path, and the replay (for its start time) when it can be had."""
     project, replay = await project_for(state, where)
-    if replay is None:
-        try:
-            replay = await find_replay(state, where)
-        except SentryError:
-            replay = None  # offsets then count from the first event seen
-    return project, replay
+    return project, replay or await _replay_or_none(state, where)
 
 
 def segment_out(segment: RecordingSegment, origin: float | None, notable: int) -> SegmentOut:
@@ -124,7 +127,17 @@ async def list_recording_segments(
 ) -> Annotated[CallToolResult, SegmentList]:
     state = state_of(ctx)
     where = target(state, replay_id, organization, project)
-    project_id, replay = await _context(state, where)
+    if where.project is not None:  # the replay (for its start) and the page, at once
+        project_id = where.project
+        replay, page = await concurrently(
+            lambda: _replay_or_none(state, where),
+            lambda: state.client.list_recording_segments(
+                where.organization, project_id, where.replay_id, per_page=limit, cursor=cursor
+            ),
+        )
+    else:
+        project_id, replay = await _context(state, where)
+        page = None
     if replay is not None and replay.archived:
         out = SegmentList(
             replay_id=where.replay_id,
@@ -138,9 +151,10 @@ async def list_recording_segments(
             out,
             demo=state.demo,
         )
-    page = await state.client.list_recording_segments(
-        where.organization, project_id, where.replay_id, per_page=limit, cursor=cursor
-    )
+    if page is None:
+        page = await state.client.list_recording_segments(
+            where.organization, project_id, where.replay_id, per_page=limit, cursor=cursor
+        )
     origin = replay.started_at.timestamp() * 1000 if replay and replay.started_at else None
     rows = [segment_out(s, origin, NOTABLE_PER_SEGMENT) for s in page.items]
     shown = within_budget(rows, lambda s: 2 * json_size(s.model_dump(exclude_none=True)) + 200)

@@ -40,6 +40,16 @@ def data(value: object, limit: int = 120) -> str:
     return text if _PLAIN.fullmatch(text) else code(text, limit)
 
 
+_IDENT = re.compile(r"[\w./%~+:@=-]{1,120}")
+
+
+def ident(value: object, limit: int = 120) -> str:
+    """Identifiers and paths (`jane@example.com`, `/checkout/pay`): bare when they hold no
+    spaces or markup, else a code span."""
+    text = clean(value, limit)
+    return text if _IDENT.fullmatch(text) else code(text, limit)
+
+
 def cell(value: object, limit: int = 80) -> str:
     """Untrusted text for a markdown table cell."""
     return code(value, limit).replace("|", "¦")

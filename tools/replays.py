@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
@@ -137,30 +140,99 @@ def problems(errors: int | None, rage: int | None, dead: int | None) -> str | No
     return r.joined(parts, ", ") or None
 
 
-def line_of(number: int, row: ReplayRow) -> str:
-    if row.archived:
-        return f"{number}. {row.id} · deleted (archived stub, no data)"
-    platform = r.joined(
-        [r.data(row.browser) if row.browser else None, r.data(row.os) if row.os else None], ", "
+@dataclass(frozen=True)
+class Common:
+    """What most rows share, said once in the header instead of on every line."""
+
+    origin: str | None  # "https://shop.acme.example"
+    environment: str | None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def common_of(rows: list[ReplayRow]) -> Common:
+    live = [row for row in rows if not row.archived]
+    origins = {_origin(row.first_url) for row in live if row.first_url}
+    environments = Counter(row.environment for row in live if row.environment)
+    return Common(
+        origins.pop() if len(origins) == 1 else None,
+        environments.most_common(1)[0][0] if environments else None,
     )
+
+
+def _page(url: str, common: Common) -> str:
+    parts = urlsplit(url)
+    origin = _origin(url)
+    shown = (parts.path or "/") if origin and origin == common.origin else url.split("?", 1)[0]
+    return r.ident(shown, 120)
+
+
+def _name(label: str | None) -> str | None:
+    """'Chrome 127.0.0' → 'Chrome' (versions are in the structured result)."""
+    if not label:
+        return None
+    head, _, tail = label.rpartition(" ")
+    return head if head and tail[:1].isdigit() else label
+
+
+def line_of(row: ReplayRow, common: Common) -> str:
+    if row.archived:
+        return f"{row.id},deleted (archived stub, no data)"
+    counts = "/".join(
+        "?" if n is None else str(n)
+        for n in (row.count_errors, row.count_rage_clicks, row.count_dead_clicks)
+    )
+    client = "/".join(r.data(v, 40) for v in (_name(row.browser), _name(row.os)) if v)
     parts = [
         row.id,
-        r.when(row.started_at),
-        r.duration(row.duration_seconds),
-        f"user {r.code(row.user, 120)}" if row.user else None,
-        problems(row.count_errors, row.count_rage_clicks, row.count_dead_clicks),
-        r.code(row.first_url, 120) if row.first_url else None,
-        platform or None,
-        r.data(row.environment) if row.environment else None,
+        r.ago(row.started_at).removesuffix(" ago") if row.started_at else "?",
+        r.duration(row.duration_seconds) or "?",
+        r.ident(row.user, 80) if row.user else "anonymous",
+        counts,
+        _page(row.first_url, common) if row.first_url else "no page",
+        client or None,
+        r.data(row.environment, 40)
+        if row.environment and row.environment != common.environment
+        else None,
     ]
-    extra = []
-    if row.count_segments is not None:
-        extra.append(r.plural(row.count_segments, "segment"))
-    if row.releases:
-        extra.append("release " + ", ".join(r.data(v) for v in row.releases))
-    if row.error_ids:
-        extra.append("errors " + ", ".join(row.error_ids))
-    return f"{number}. {r.joined(parts)}" + (f"\n   {r.joined(extra)}" if extra else "")
+    extra = (
+        [
+            r.when(row.started_at),
+            r.joined(
+                [r.data(row.browser) if row.browser else None, r.data(row.os) if row.os else None],
+                ", ",
+            )
+            or None,
+            r.plural(row.count_segments, "segment") if row.count_segments is not None else None,
+            "release " + ", ".join(r.data(v) for v in row.releases) if row.releases else None,
+            "errors " + ", ".join(row.error_ids) if row.error_ids else None,
+        ]
+        if row.count_segments is not None or row.releases or row.error_ids
+        else []
+    )  # full detail
+    return ",".join(p for p in parts if p) + (f"\n  {r.joined(extra)}" if extra else "")
+
+
+def header_of(count: int, scope: str, common: Common, rows: list[ReplayRow]) -> list[str]:
+    lines = [f"{r.plural(count, 'replay')} ({scope})."]
+    if not rows:
+        return lines
+    shared = r.joined(
+        [
+            f"pages on {r.ident(common.origin)}" if common.origin else None,
+            f"environment {r.data(common.environment, 40)} unless shown"
+            if common.environment
+            else None,
+        ],
+        "; ",
+    )
+    if shared:
+        lines.append(f"{shared[0].upper()}{shared[1:]}.")
+    lines.append("id,started (ago),duration,user,errors/rage/dead clicks,first page,browser/OS,env")
+    return lines
 
 
 @define(
@@ -239,8 +311,9 @@ async def list_replays(
         ],
         ", ",
     )
-    lines = [f"{r.plural(len(rows), 'replay')} ({scope})."]
-    lines += [line_of(number, row) for number, row in enumerate(rows, 1)]
+    common = common_of(rows)
+    lines = header_of(len(rows), scope, common, rows)
+    lines += [line_of(row, common) for row in rows]
     if not rows:
         lines.append("No replays match. Widen stats_period, or drop query or environment.")
     if next_cursor:

@@ -12,7 +12,7 @@ import httpx2
 from mcp.server.mcpserver import MCPServer
 
 from server.config import Settings
-from tools import ALL_TOOLS, register
+from tools import ALL_TOOLS, build_tools
 from tools.context import ToolState
 
 if TYPE_CHECKING:
@@ -111,7 +111,6 @@ def build_server(
         instructions=INSTRUCTIONS,
         version=package_version(),
         lifespan=shared.session,
+        tools=build_tools(ALL_TOOLS, read_only=settings.read_only),
     )
-    added = register(server, ALL_TOOLS, read_only=settings.read_only)
-    log.debug("registered tools: %s", ", ".join(added))
     return server

@@ -1,7 +1,7 @@
 """The replay tools, one module per group; `ALL_TOOLS` is the registry."""
 
 from tools import counts, delete, interactions, recordings, replays, summarize
-from tools.registry import ToolSpec, register
+from tools.registry import ToolSpec, build_tools
 
 ALL_TOOLS: list[ToolSpec] = [
     *replays.TOOLS,
@@ -12,4 +12,4 @@ ALL_TOOLS: list[ToolSpec] = [
     *counts.TOOLS,
 ]
 
-__all__ = ["ALL_TOOLS", "ToolSpec", "register"]
+__all__ = ["ALL_TOOLS", "ToolSpec", "build_tools"]

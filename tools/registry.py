@@ -1,5 +1,5 @@
-"""Tool definitions kept together (name, description, annotations, handler), and their
-registration on a server. Annotations are the single source of truth for safety:
+"""Tool definitions kept together (name, description, annotations, handler), and the SDK
+tools built from them. Annotations are the single source of truth for safety:
 read-only mode drops every tool that is not annotated read-only."""
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.tools import Tool
 from mcp.types import ToolAnnotations
 
 from tools.errors import tool_errors
+from tools.schemas import compact
 
 READ = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
@@ -48,18 +49,22 @@ def define(
     return decorate
 
 
-def register(server: MCPServer[Any], tools: Sequence[ToolSpec], *, read_only: bool) -> list[str]:
-    """Add the tools to the server (only the read-only ones in read-only mode)."""
-    added = []
-    for spec in tools:
+def build_tools(specs: Sequence[ToolSpec], *, read_only: bool) -> list[Tool]:
+    """The SDK's tools for these definitions (only the read-only ones in read-only mode),
+    with lean published schemas."""
+    tools = []
+    for spec in specs:
         if read_only and not spec.read_only:
             continue
-        server.add_tool(
+        tool = Tool.from_function(
             spec.handler,
             name=spec.name,
             title=spec.title,
             description=spec.description,
             annotations=spec.annotations,
         )
-        added.append(spec.name)
-    return added
+        tool.parameters = compact(tool.parameters)
+        if tool.fn_metadata.output_schema is not None:
+            tool.fn_metadata.output_schema = compact(tool.fn_metadata.output_schema)
+        tools.append(tool)
+    return tools

@@ -101,3 +101,31 @@ async def test_replay_without_segments(mcp_server, demo: DemoSentry):
     assert not result.is_error, text_of(result)
     assert result.structured_content["segments"] == []
     assert "No recording segments" in text_of(result)
+
+
+async def test_a_replay_just_read_is_not_fetched_again(mcp_server, demo: DemoSentry):
+    async with Client(mcp_server) as client:
+        await client.call_tool("get_replay", {"replay_id": demo.story_replay_id})
+        before = len(demo.requests)
+        result = await client.call_tool(
+            "list_recording_segments", {"replay_id": demo.story_replay_id}
+        )
+    assert not result.is_error, text_of(result)
+    paths = [r.path for r in demo.requests[before:]]
+    assert len(paths) == 1 and "recording-segments" in paths[0], paths
+
+
+def test_recent_replays_expire_and_are_bounded():
+    from tools.api.models import Replay
+    from tools.context import RECENT_MAX, RecentReplays
+
+    now = [0.0]
+    recent = RecentReplays(clock=lambda: now[0])
+    replay = Replay(id="a" * 32)
+    recent.put("acme", replay)
+    assert recent.get("acme", "a" * 32) is replay and recent.get("other", "a" * 32) is None
+    now[0] = 61.0
+    assert recent.get("acme", "a" * 32) is None
+    for n in range(RECENT_MAX + 10):
+        recent.put("acme", Replay(id=f"{n:032x}"))
+    assert recent.get("acme", f"{0:032x}") is None and recent.get("acme", f"{RECENT_MAX + 9:032x}")

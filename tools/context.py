@@ -6,6 +6,8 @@ The server's lifespan yields a `ToolState`; tools reach it through the MCP
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +17,34 @@ from tools.confirm import ConfirmationCodes
 
 if TYPE_CHECKING:
     from tools.api.client import SentryClient
+    from tools.api.models import Replay
+
+RECENT_SECONDS = 60.0
+RECENT_MAX = 256
+
+
+class RecentReplays:
+    """Replays looked up in the last minute, so that get_replay followed by the segment,
+    click or summary tools costs one request for the replay, not one per tool."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._entries: OrderedDict[tuple[str, str], tuple[float, Replay]] = OrderedDict()
+
+    def get(self, organization: str, replay_id: str) -> Replay | None:
+        entry = self._entries.get((organization, replay_id))
+        if entry is None or self._clock() - entry[0] > RECENT_SECONDS:
+            return None
+        return entry[1]
+
+    def put(self, organization: str, replay: Replay) -> None:
+        self._entries[(organization, replay.id)] = (self._clock(), replay)
+        self._entries.move_to_end((organization, replay.id))
+        while len(self._entries) > RECENT_MAX:
+            self._entries.popitem(last=False)
+
+    def forget(self, organization: str, replay_id: str) -> None:
+        self._entries.pop((organization, replay_id), None)
 
 
 class ToolState:
@@ -34,6 +64,7 @@ class ToolState:
         self.project = project
         self.demo = demo
         self.codes = ConfirmationCodes()
+        self.recent = RecentReplays()
 
     @property
     def client(self) -> SentryClient:

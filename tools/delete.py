@@ -160,6 +160,7 @@ async def delete_replay(
         if not project_id:
             raise BadInput("Cannot tell which project this replay is in: pass project.")
     await state.client.delete_replay(where.organization, project_id, where.replay_id)
+    state.recent.forget(where.organization, where.replay_id)
     outcome.deleted = True
     outcome.project = project_id
     text = (

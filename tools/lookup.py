@@ -32,9 +32,18 @@ def target(
     )
 
 
-async def find_replay(state: ToolState, where: Target) -> Replay:
+async def find_replay(state: ToolState, where: Target, *, fresh: bool = False) -> Replay:
     """The replay itself. sentry.io answers at organization level; a server that follows the
     seed only at project level, so without a project the replay is found in the org-wide list."""
+    recent = None if fresh else state.recent.get(where.organization, where.replay_id)
+    if recent is not None:
+        return recent
+    replay = await _fetch_replay(state, where)
+    state.recent.put(where.organization, replay)
+    return replay
+
+
+async def _fetch_replay(state: ToolState, where: Target) -> Replay:
     hint = where.project or state.project_or_default(None)
     try:
         return await state.client.get_replay(where.organization, where.replay_id, project=hint)

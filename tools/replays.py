@@ -544,6 +544,6 @@ async def get_replay(
 ) -> Annotated[CallToolResult, ReplayDetails]:
     state = state_of(ctx)
     where = target(state, replay_id, organization, project)
-    replay = await find_replay(state, where)
+    replay = await find_replay(state, where, fresh=True)
     details = details_of(replay, where.organization, detail == "full")
     return answer(details_text(details, replay), details, demo=state.demo)

@@ -360,22 +360,13 @@ ENDPOINT_FAULTS = {
 # Recording pages are read as raw bytes, event by event: a truncated page may also be reported
 # honestly as skipped malformed events instead of failing the whole summary.
 HONEST_NOTE = r"\d+ malformed events? skipped"
-SUMMARIZE_HTML_BUG = (
-    "summarize_replay reads recording pages with Transport.request(as_text=True), which returns "
-    "any 2xx body unchecked: an HTML page (or any non-JSON body) on recording-segments/ is "
-    "summarised as 'The replay has no recording segments: nothing to summarise.' (isError "
-    "false) instead of the 'HTML page instead of JSON' error list_recording_segments gives"
-)
 
 
 def endpoint_params() -> list[Any]:
     params = []
     for row in ROWS:
         for name in ENDPOINT_FAULTS:
-            marks = []
-            if row == "summarize_replay" and name == "HTML page":
-                marks.append(pytest.mark.xfail(strict=True, reason=SUMMARIZE_HTML_BUG))
-            params.append(pytest.param(row, name, id=f"{row}-{name}", marks=marks))
+            params.append(pytest.param(row, name, id=f"{row}-{name}"))
     return params
 
 
@@ -418,12 +409,6 @@ async def test_a_fault_on_the_tools_own_endpoint(
 # -- bounded time, whatever the upstream does ------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Transport._once has no overall deadline: httpx2's timeout bounds each read, not "
-    "the whole response, so a body that drips in (every chunk inside the timeout) keeps a call "
-    "waiting for as long as Sentry, or anything posing as it, keeps dripping",
-)
 async def test_a_body_that_drips_in_is_cut_off(upstreams: dict[str, Upstream]):
     up = upstreams["list_replays"]
     up.demo.reset()

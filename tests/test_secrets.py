@@ -174,22 +174,14 @@ async def test_every_tool_ok_and_failing_at_debug(sentry: tuple[DemoSentry, str]
     assert not deletes(demo.requests)
 
 
-ECHO_BUG = (
-    "ErrorContext.failure quotes Sentry's `detail` verbatim (after _clean) in 403 and other 4xx "
-    "messages ('Sentry said: \"…\"'): an upstream or proxy that echoes the request's "
-    "Authorization header puts the token into the tool result, and the SDK's INFO log of the "
-    "failed tool"
-)
-
-
 @pytest.mark.parametrize(
     "status",
     [
-        pytest.param(400, marks=pytest.mark.xfail(strict=True, reason=ECHO_BUG)),
+        400,
         401,
-        pytest.param(403, marks=pytest.mark.xfail(strict=True, reason=ECHO_BUG)),
+        403,
         404,
-        pytest.param(422, marks=pytest.mark.xfail(strict=True, reason=ECHO_BUG)),
+        422,
         429,
         500,
         502,

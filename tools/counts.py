@@ -114,7 +114,10 @@ async def count_replays(
         k.replace("-", "").lower() if kind == "replay" else k: v for k, v in counts.counts.items()
     }
     keys = keys or list(found)
-    rows = [Count(key=k, count=found.get(k, 0), at_least=found.get(k, 0) >= CAP) for k in keys]
+    rows = [
+        Count(key=r.clean(k, 200), count=found.get(k, 0), at_least=found.get(k, 0) >= CAP)
+        for k in keys[:100]
+    ]
     label = {"issue": "issue", "transaction": "transaction", "replay": "replay", "query": ""}[kind]
     window = f"last {stats_period}" if stats_period else "last 90d"
     lines = [f"Replay counts (organization {org}, {window}):"]

@@ -62,6 +62,49 @@ VITALS = {
     "ttfb": "TTFB",
 }
 
+# Counted kinds that are ours to name (anything else in a mix came from the recording).
+KNOWN_KINDS = frozenset(
+    {
+        *_SOURCES.values(),
+        "other",
+        "page load",
+        "snapshot",
+        "click",
+        "input",
+        "navigation",
+        "console log",
+        "console error",
+        "console warning",
+        "console warn",
+        "console info",
+        "console debug",
+        "console assert",
+        "slow click",
+        "dead click",
+        "rage click",
+        "multi click",
+        "mutation limit",
+        "hydration error",
+        "feedback",
+        "request",
+        "web vital",
+        "memory",
+        "custom",
+        "breadcrumb",
+        "span",
+        "resource",
+        "ui.keyDown",
+        "ui.blur",
+        "ui.focus",
+        "ui.exit",
+        "sentry.event",
+        "sentry.transaction",
+        "replay.throttled",
+        "navigation.push",
+        "paint",
+    }
+)
+
 # Kinds of normalised events.
 PAGE, CLICK, INPUT = "page", "click", "input"
 CONSOLE_ERROR, CONSOLE_WARNING = "console_error", "console_warning"
@@ -107,6 +150,14 @@ def _dict(parent: dict[str, Any], key: str) -> dict[str, Any]:
 
 def _str(value: Any, limit: int = 500) -> str:
     return value[:limit] if isinstance(value, str) else ""
+
+
+_NOT_LABEL = re.compile(r"[^\w .:/-]")
+
+
+def _label(value: Any, limit: int = 40) -> str:
+    """A tag, category or op from the recording, for counting: label characters only."""
+    return _NOT_LABEL.sub("", _str(value, limit * 2))[:limit]
 
 
 def request_path(url: str) -> str:
@@ -171,13 +222,13 @@ class Normalizer:
             if tag == "performanceSpan":
                 return self._span(payload)
             if tag != "options":  # SDK settings, not activity
-                self.mix[_str(tag, 40) or "custom"] += 1
+                self.mix[_label(tag) or "custom"] += 1
         else:
             self.count(kind, None)
         return None
 
     def _breadcrumb(self, payload: dict[str, Any], outer: float | None) -> Event | None:
-        category = _str(payload.get("category"), 60) or "breadcrumb"
+        category = _label(payload.get("category"), 60) or "breadcrumb"
         at = millis(payload.get("timestamp")) or outer
         if at is None:
             self.mix[category] += 1
@@ -196,7 +247,7 @@ class Normalizer:
             to = _str(data.get("to"), 2000)
             return Event(at, PAGE, to) if to else None
         if category == "console":
-            level = _str(payload.get("level"), 20) or "log"
+            level = _label(payload.get("level"), 20) or "log"
             self.mix[f"console {level}"] += 1
             if level in ("error", "assert"):
                 return Event(at, CONSOLE_ERROR, "", message or _arguments(data))
@@ -233,7 +284,7 @@ class Normalizer:
         return Event(at, kind, message or tag, text, took=waited, count=clicks)
 
     def _span(self, payload: dict[str, Any]) -> Event | None:
-        op = _str(payload.get("op"), 60) or "span"
+        op = _label(payload.get("op"), 60) or "span"
         start = millis(payload.get("startTimestamp"))
         end = millis(payload.get("endTimestamp"))
         if start is None:
@@ -252,7 +303,8 @@ class Normalizer:
             failed = status is not None and (status >= 400 or status == 0)
             slow = took is not None and took >= SLOW_REQUEST_MS
             kind = REQUEST_FAILED if failed else REQUEST_SLOW if slow else REQUEST
-            method = _str(data.get("method"), 10).upper() or "GET"
+            method = _str(data.get("method"), 10).upper()
+            method = method if method.isascii() and method.isalpha() else "GET"
             return Event(
                 start, kind, request_path(description), status=status, took=took, method=method
             )

@@ -39,7 +39,7 @@ def within_budget(
     for count, row in enumerate(rows):
         used += size_of(row)
         if used > budget:
-            return count
+            return max(count, 1)  # always some progress: the cursor must move on
     return len(rows)
 
 

@@ -34,10 +34,18 @@ def code(value: object, limit: int = 200) -> str:
 
 def data(value: object, limit: int = 120) -> str:
     """Short labels from SDKs (browser, OS, environment, release): left bare when plainly
-    harmless (`Chrome 127`), else a code span. Free text that people write (names, URLs,
-    messages) always goes through `code`."""
+    harmless (`Chrome 127`: at most three words of plain characters), else a code span.
+    Free text that people write (names, URLs, messages) always goes through `code`."""
     text = clean(value, limit)
-    return text if _PLAIN.fullmatch(text) else code(text, limit)
+    return text if _PLAIN.fullmatch(text) and text.count(" ") <= 2 else code(text, limit)
+
+
+_HEX_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def hexid(value: str) -> str:
+    """A replay or event id: bare when it is 32 hex digits (as Sentry sends them), else quoted."""
+    return value if _HEX_ID.fullmatch(value) else code(value, 64)
 
 
 _IDENT = re.compile(r"[\w./%~+:@=-]{1,120}")

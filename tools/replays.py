@@ -180,14 +180,14 @@ def _name(label: str | None) -> str | None:
 
 def line_of(row: ReplayRow, common: Common) -> str:
     if row.archived:
-        return f"{row.id},deleted (archived stub, no data)"
+        return f"{r.hexid(row.id)},deleted (archived stub, no data)"
     counts = "/".join(
         "?" if n is None else str(n)
         for n in (row.count_errors, row.count_rage_clicks, row.count_dead_clicks)
     )
     client = "/".join(r.data(v, 40) for v in (_name(row.browser), _name(row.os)) if v)
     parts = [
-        row.id,
+        r.hexid(row.id),
         r.ago(row.started_at).removesuffix(" ago") if row.started_at else "?",
         r.duration(row.duration_seconds) or "?",
         r.ident(row.user, 80) if row.user else "anonymous",
@@ -397,8 +397,8 @@ def details_of(replay: Replay, org: str, full: bool) -> ReplayDetails:
         duration_seconds=replay.duration,
         environment=r.clean(replay.environment, 60) if replay.environment else None,
         releases=[r.clean(v, 80) for v in replay.releases[:10]] or None,
-        platform=replay.platform,
-        replay_type=replay.replay_type,
+        platform=r.clean(replay.platform, 40) if replay.platform else None,
+        replay_type=r.clean(replay.replay_type, 40) if replay.replay_type else None,
         browser=_name_version(replay.browser.name, replay.browser.version),
         os=_name_version(replay.os.name, replay.os.version),
         device=r.clean(device, 80) or None,
@@ -429,7 +429,7 @@ def details_text(d: ReplayDetails, replay: Replay) -> str:
         [f"organization {d.organization}", f"project {d.project_id}" if d.project_id else None],
         ", ",
     )
-    lines = [f"# Replay {d.id} ({where})"]
+    lines = [f"# Replay {r.hexid(d.id)} ({where})"]
     if d.archived:
         lines.append(
             "This replay was deleted: Sentry keeps only an archived stub, with no user, "
@@ -466,7 +466,7 @@ def details_text(d: ReplayDetails, replay: Replay) -> str:
         [
             f"environment {r.data(d.environment)}" if d.environment else None,
             "release " + ", ".join(r.data(v) for v in d.releases) if d.releases else None,
-            f"{d.replay_type} replay" if d.replay_type else None,
+            f"{r.data(d.replay_type, 40)} replay" if d.replay_type else None,
             f"platform {r.data(d.platform)}" if d.platform else None,
         ],
         ", ",

@@ -29,6 +29,8 @@ GROUPS: dict[str, frozenset[str]] = {
     "performance": frozenset({ev.WEB_VITAL, ev.MEMORY}),
     "other": frozenset({ev.MUTATIONS, ev.FEEDBACK}),
 }
+VITAL_NAMES = frozenset(ev.VITALS.values())
+RATINGS = frozenset({"good", "needs-improvement", "poor"})
 NAMES = {
     ev.PAGE: "page",
     ev.CLICK: "click",
@@ -241,7 +243,9 @@ def describe(entry: Entry) -> str:
     if e.kind == ev.WEB_VITAL:
         value = e.took
         shown = "" if value is None else f" {value:.3f}" if value < 1 else f" {value:.0f} ms"
-        return f"{r.data(e.target, 20)}{shown} ({r.data(e.text or 'unrated', 30)})"
+        name = e.target if e.target in VITAL_NAMES else r.code(e.target, 20)
+        rating = e.text if e.text in RATINGS else r.code(e.text or "unrated", 30)
+        return f"{name}{shown} ({rating})"
     if e.kind == ev.MEMORY:
         return f"memory pressure: {r.data(e.text, 40)}"
     if e.kind == ev.HYDRATION_ERROR:

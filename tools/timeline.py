@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tools import render as r
-from tools.events import Event, Normalizer, millis
+from tools.events import KNOWN_KINDS, Event, Normalizer, millis
 from tools.summary import DEFAULT_KINDS, collapse, describe
 
 
@@ -61,6 +61,8 @@ def summarize(events: Iterable[Any]) -> Summary:
 def mix_text(mix: Mapping[str, int], limit: int = 8) -> str:
     """'12 mouse moves, 3 clicks, 1 page load', most frequent first."""
     ranked = sorted(((n, k) for k, n in mix.items() if n), key=lambda item: (-item[0], item[1]))
-    parts = [r.plural(n, k) for n, k in ranked[:limit]]
+    parts = [
+        r.plural(n, k) if k in KNOWN_KINDS else f"{n} × {r.code(k, 40)}" for n, k in ranked[:limit]
+    ]
     hidden = len(ranked) - limit
     return ", ".join(parts) + (f", {hidden} more kinds" if hidden > 0 else "")

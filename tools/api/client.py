@@ -94,6 +94,7 @@ class SentryClient:
         if not token or not token.isprintable() or any(ch.isspace() for ch in token):
             raise BadInput("The Sentry token is empty or contains spaces or control characters.")
         self.base_url = api_root(url)
+        self._secrets = (token,)
         self.timeout = timeout
         self._segment_cap = max_segment_page_bytes
         self._http = httpx2.AsyncClient(
@@ -156,7 +157,9 @@ class SentryClient:
         remembered = self._route_choice.get(operation)
         if remembered in candidates:
             candidates = [remembered]
-        context = ErrorContext(route.action, route.scope, subject, self._host, self.timeout)
+        context = ErrorContext(
+            route.action, route.scope, subject, self._host, self.timeout, self._secrets
+        )
         for position, template in enumerate(candidates):
             path = template.format(**values)
             try:

@@ -9,6 +9,7 @@ the public OpenAPI schema; see the project's reference notes for details.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -108,8 +109,34 @@ def _number(value: Any) -> float | None:
         return None
 
 
+_NOT_ID = re.compile(r"[^0-9A-Za-z_.:-]")
+
+
+def _identifier(value: Any) -> str | None:
+    """Ids from upstream (numeric ids, slugs, hex ids): only id characters, at most 64. They
+    are shown bare, so nothing else may pass."""
+    if value is None or isinstance(value, bool | dict | list):
+        return None
+    return _NOT_ID.sub("", str(value))[:64] or None
+
+
 def _replay_id(value: Any) -> str:
-    return str(value).replace("-", "").lower() if value is not None else ""
+    return (_identifier(value) or "").replace("-", "").lower()
+
+
+def _numeric_id(value: Any) -> str | None:
+    """Project, issue and user ids are numbers (sent as numbers or strings)."""
+    text = _identifier(value)
+    return text if text and text.isdigit() else None
+
+
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+
+
+def _event_ids(value: Any) -> list[str]:
+    """Event and trace ids: 32 hex digits; anything else is dropped."""
+    ids = (_replay_id(v) for v in _str_list(value))
+    return [i for i in ids if _HEX32.fullmatch(i)][:200]
 
 
 StrList = Annotated[list[str], BeforeValidator(_str_list)]
@@ -117,6 +144,9 @@ OptInt = Annotated[int | None, BeforeValidator(_int)]
 OptNumber = Annotated[float | None, BeforeValidator(_number)]
 OptDatetime = Annotated[datetime | None, BeforeValidator(_datetime)]
 OptStr = str | None
+IdStr = Annotated[str | None, BeforeValidator(_identifier)]
+NumericId = Annotated[str | None, BeforeValidator(_numeric_id)]
+EventIds = Annotated[list[str], BeforeValidator(_event_ids)]
 
 
 class Geo(Lenient):
@@ -161,7 +191,7 @@ class Replay(Lenient):
 
     id: Annotated[str, BeforeValidator(_replay_id)]
     title: OptStr = None
-    project_id: OptStr = None
+    project_id: NumericId = None
     environment: OptStr = None
     platform: OptStr = None
     dist: OptStr = None
@@ -180,10 +210,10 @@ class Replay(Lenient):
     is_archived: bool | None = None
     has_viewed: bool | None = None
     urls: StrList = []
-    error_ids: StrList = []
-    trace_ids: StrList = []
-    warning_ids: StrList = []
-    info_ids: StrList = []
+    error_ids: EventIds = []
+    trace_ids: EventIds = []
+    warning_ids: EventIds = []
+    info_ids: EventIds = []
     releases: StrList = []
     segment_names: StrList = []
     tags: Annotated[dict[str, list[str]], BeforeValidator(_tags)] = {}
@@ -211,7 +241,7 @@ class SegmentMeta(Lenient):
     replay_id: Annotated[
         str | None, BeforeValidator(lambda v: None if v is None else _replay_id(v))
     ] = None
-    project_id: OptStr = None
+    project_id: NumericId = None
     date_added: OptDatetime = None
     id: OptInt = None  # the seed's field
 
@@ -250,7 +280,7 @@ class Selector(Lenient):
         validation_alias=AliasChoices("count_rage_clicks", "countRageClicks", "rage_click_count"),
     )
     count: OptInt = None  # the seed's total
-    project_id: OptStr = None
+    project_id: NumericId = None
     element: Annotated[SelectorElement | None, BeforeValidator(_optional_object)] = None
 
 
@@ -272,7 +302,7 @@ class ClickedNode(Lenient):
 class Viewer(Lenient):
     """A user who viewed the replay (Sentry's camelCase user object, or the seed's row)."""
 
-    id: OptStr = None
+    id: NumericId = None
     name: OptStr = None
     username: OptStr = None
     email: OptStr = None
@@ -305,8 +335,8 @@ class ErrorEvent(Lenient):
     error_value: Annotated[OptStr, BeforeValidator(_first)] = Field(
         None, validation_alias=AliasChoices("error.value", "error_value")
     )
-    issue_id: OptStr = Field(None, validation_alias=AliasChoices("issue.id", "issue_id"))
-    issue: OptStr = None
+    issue_id: NumericId = Field(None, validation_alias=AliasChoices("issue.id", "issue_id"))
+    issue: IdStr = None
     timestamp: OptDatetime = None
 
 

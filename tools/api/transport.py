@@ -135,15 +135,17 @@ class Transport:
         started = time.monotonic()
         async with self._limiter:
             try:
-                request = self._http.build_request(method, path, params=list(params))
-                response = await self._http.send(request, stream=True)
-                try:
-                    raw = await _read_capped(response, cap)
-                finally:
-                    await response.aclose()
+                # httpx2's timeouts bound each read; this bounds the whole answer (a slow body)
+                with anyio.fail_after(context.timeout):
+                    request = self._http.build_request(method, path, params=list(params))
+                    response = await self._http.send(request, stream=True)
+                    try:
+                        raw = await _read_capped(response, cap)
+                    finally:
+                        await response.aclose()
             except _NOT_SENT as exc:
                 raise context.unreachable(exc) from None
-            except httpx2.TimeoutException:
+            except (httpx2.TimeoutException, TimeoutError):
                 raise context.timed_out() from None
             except httpx2.TransportError as exc:
                 raise context.broken(exc) from None
@@ -157,8 +159,14 @@ class Transport:
         if raw is None:
             raise context.too_large(cap)
         if as_text and 200 <= response.status_code < 300:
+            if bytes(raw[:64]).lstrip()[:1] not in (b"[", b"{"):  # not JSON: HTML or garbage
+                raise context.malformed(response.status_code, raw[:512], _type(response))
             return Answer(response.status_code, raw, response.headers)
         return context.interpret(response.status_code, response.headers, raw)
+
+
+def _type(response: httpx2.Response) -> str:
+    return response.headers.get("content-type", "")
 
 
 async def _read_capped(response: httpx2.Response, cap: int) -> bytearray | None:
@@ -229,6 +237,7 @@ class ErrorContext:
     subject: str  # "replay 7e07… in organization 'acme'"
     host: str  # "sentry.io"
     timeout: float
+    secrets: tuple[str, ...] = ()  # never repeated in a message
 
     def interpret(self, status: int, headers: Mapping[str, str], raw: bytes | bytearray) -> Answer:
         body = _json(raw) if raw.strip() else None
@@ -240,6 +249,8 @@ class ErrorContext:
         raise self.failure(status, headers, detail)
 
     def failure(self, status: int, headers: Mapping[str, str], detail: str | None) -> SentryError:
+        for secret in self.secrets:  # a proxy may echo the Authorization header back
+            detail = detail.replace(secret, "[redacted]") if detail else detail
         said = f' Sentry said: "{_clean(detail)}".' if detail else ""
         if status == 401:
             return AuthenticationFailed(

@@ -127,7 +127,11 @@ async def list_recording_segments(
 ) -> Annotated[CallToolResult, SegmentList]:
     state = state_of(ctx)
     where = target(state, replay_id, organization, project)
-    if where.project is not None:  # the replay (for its start) and the page, at once
+    page = None
+    replay = state.recent.get(where.organization, where.replay_id)
+    if where.project is not None and replay is not None:
+        project_id = where.project
+    elif where.project is not None:  # the replay (for its start) and the page, at once
         project_id = where.project
         replay, page = await concurrently(
             lambda: _replay_or_none(state, where),
@@ -137,7 +141,6 @@ async def list_recording_segments(
         )
     else:
         project_id, replay = await _context(state, where)
-        page = None
     if replay is not None and replay.archived:
         out = SegmentList(
             replay_id=where.replay_id,

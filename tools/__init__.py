@@ -1,10 +1,11 @@
 """The replay tools, one module per group; `ALL_TOOLS` is the registry."""
 
-from tools import counts, delete, interactions, recordings, replays, summarize
+from tools import counts, delete, interactions, recordings, replay, replays, summarize
 from tools.registry import ToolSpec, build_tools
 
 ALL_TOOLS: list[ToolSpec] = [
     *replays.TOOLS,
+    *replay.TOOLS,
     *delete.TOOLS,
     *recordings.TOOLS,
     *summarize.TOOLS,

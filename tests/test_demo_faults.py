@@ -17,6 +17,8 @@ import pytest
 
 from server.demo import DEMO_ORG, DEMO_TOKEN, DemoSentry, serve_in_thread
 
+from .e2e import stop
+
 BASE = "http://127.0.0.1:9/api/0/"
 LIST = f"organizations/{DEMO_ORG}/replays/"
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
@@ -185,12 +187,7 @@ def test_console_script_prints_json_then_serves():
             assert ok.status_code == 200 and ok.json()["data"]
             assert client.get(url).status_code == 401
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop(proc, 10)
     assert proc.returncode is not None
 
 

@@ -17,6 +17,8 @@ import pytest
 from server.demo import DEMO_TOKEN, DemoSentry
 from server.demo.__main__ import long_replay_size
 
+from .e2e import stop
+
 pytestmark = pytest.mark.anyio
 SEGMENTS, TARGET = 150, 3_000_000
 BASE = "http://127.0.0.1:9/api/0/"
@@ -241,9 +243,4 @@ def test_console_script_announces_the_long_replay() -> None:
         response = httpx2.get(url, headers=headers, timeout=10)
         assert response.status_code == 200 and len(response.json()) == 4
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop(proc, 10)

@@ -8,6 +8,7 @@ import pytest
 from mcp import Client
 
 from server.demo import DemoSentry
+from tools.summary import GROUPS
 
 from .conftest import text_of
 
@@ -80,17 +81,7 @@ async def test_long_replay_stays_within_budget_in_full_detail(mcp_server, demo: 
             {
                 "replay_id": longest["id"],
                 "detail": "full",
-                "kinds": [
-                    "navigation",
-                    "clicks",
-                    "inputs",
-                    "console",
-                    "network",
-                    "frustration",
-                    "errors",
-                    "performance",
-                    "other",
-                ],
+                "kinds": list(GROUPS),
             },
         )
     assert not result.is_error
@@ -196,3 +187,11 @@ async def test_linked_error_details_degrade_without_failing(mcp_server, demo: De
     assert not result.is_error
     assert "details unavailable (permission)" in text_of(result)
     assert [e["id"] for e in result.structured_content["linked_errors"]]
+
+
+def test_the_kinds_argument_names_every_timeline_group():
+    from typing import get_args
+
+    from tools.summarize import Group
+
+    assert set(get_args(Group)) == set(GROUPS)

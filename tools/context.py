@@ -86,6 +86,11 @@ class ToolState:
             )
         return ids.organization(chosen)
 
+    def projects(self, given: str | list[str] | None) -> list[str]:
+        """Project filters: the argument (one or several), else SENTRY_PROJECT, else none."""
+        chosen = [given] if isinstance(given, str) else list(given or [])
+        return chosen or ([self.project] if self.project else [])
+
     def project_or_default(self, given: str | None) -> str | None:
         chosen = given or self.project
         return ids.project(chosen) if chosen else None

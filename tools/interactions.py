@@ -15,7 +15,16 @@ from tools.api.errors import SentryError
 from tools.context import state_of
 from tools.lookup import find_replay, project_for, target
 from tools.output import answer, json_size, offset_cursor, within_budget
-from tools.params import Cursor, Limit, Organization, Project, Query, ReplayRef, StatsPeriod
+from tools.params import (
+    Cursor,
+    Limit,
+    Organization,
+    Project,
+    Projects,
+    Query,
+    ReplayRef,
+    StatsPeriod,
+)
 from tools.registry import ToolSpec, define
 
 TOOLS: list[ToolSpec] = []
@@ -66,10 +75,7 @@ Next: list_replays with query 'dead.selector:"<selector>"' (or rage.selector) to
 async def list_selectors(
     ctx: Context,
     organization: Organization = None,
-    project: Annotated[
-        str | list[str] | None,
-        Field(description="Project slug or id, or a list. Defaults to SENTRY_PROJECT."),
-    ] = None,
+    project: Projects = None,
     stats_period: StatsPeriod = "14d",
     sort: Annotated[SelectorSort, Field(description="'-' means descending.")] = (
         "-count_dead_clicks"
@@ -80,9 +86,7 @@ async def list_selectors(
 ) -> Annotated[CallToolResult, SelectorList]:
     state = state_of(ctx)
     org = state.org(organization)
-    projects = [project] if isinstance(project, str) else list(project or [])
-    if not projects and state.project:
-        projects = [state.project]
+    projects = state.projects(project)
     page = await state.client.list_selectors(
         org,
         projects=projects,

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel
 
+from tools.api.pagination import advanced
 from tools.render import MAX_RESULT_CHARS, fit
 
 DEMO_NOTE = "_Demo data: the embedded demo Sentry, not a real organization._"
@@ -45,10 +46,7 @@ def within_budget(
 
 def offset_cursor(cursor: str | None, shown: int) -> str | None:
     """The cursor of the first row not shown, for Sentry's offset cursors ('0:40:0')."""
-    parts = (cursor or "0:0:0").split(":")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return None
-    return f"{parts[0]}:{int(parts[1]) + shown}:0"
+    return advanced(cursor, shown)
 
 
 def json_size(value: Any) -> int:

@@ -33,6 +33,10 @@ Project = Annotated[
         max_length=100,
     ),
 ]
+Projects = Annotated[
+    str | list[str] | None,
+    Field(description="Project slug or id, or a list of them. Defaults to SENTRY_PROJECT."),
+]
 ReplayRef = Annotated[
     str,
     Field(

@@ -16,7 +16,7 @@ from tools import render as r
 from tools.api.models import Replay
 from tools.context import state_of
 from tools.output import answer, json_size, offset_cursor, within_budget
-from tools.params import Cursor, Detail, Limit, Organization, Query, StatsPeriod
+from tools.params import Cursor, Detail, Limit, Organization, Projects, Query, StatsPeriod
 from tools.registry import ToolSpec, define
 
 TOOLS: list[ToolSpec] = []
@@ -253,10 +253,7 @@ result says more are available, call again with its cursor.
 async def list_replays(
     ctx: Context,
     organization: Organization = None,
-    project: Annotated[
-        str | list[str] | None,
-        Field(description="Project slug or id, or a list of them. Defaults to SENTRY_PROJECT."),
-    ] = None,
+    project: Projects = None,
     environment: Annotated[
         str | None, Field(description="Environment, e.g. 'production'.", max_length=64)
     ] = None,
@@ -275,9 +272,7 @@ async def list_replays(
 ) -> Annotated[CallToolResult, ReplayList]:
     state = state_of(ctx)
     org = state.org(organization)
-    projects = [project] if isinstance(project, str) else list(project or [])
-    if not projects and state.project:
-        projects = [state.project]
+    projects = state.projects(project)
     full = detail == "full"
     page = await state.client.list_replays(
         org,

@@ -77,11 +77,17 @@ def _live_replay(ctx: Ctx, project: Any, replay_id: str) -> Any | None:
     return replay
 
 
-async def segments(ctx: Ctx, org: str, project: str, replay_id: str) -> Response:
+def _listed_replay(ctx: Ctx, org: str, project: str, replay_id: str) -> Any | None:
+    """For the replay's lists (segments, clicks): 404 for an unparsable id; None (an empty
+    list) for a replay that is unknown, elsewhere or archived."""
     found = resolve_project(ctx, org, project)
     if logic.parse_replay_id(replay_id) is None:
         raise ApiError(404)
-    replay = _live_replay(ctx, found, replay_id)
+    return _live_replay(ctx, found, replay_id)
+
+
+async def segments(ctx: Ctx, org: str, project: str, replay_id: str) -> Response:
+    replay = _listed_replay(ctx, org, project, replay_id)
     ids = list(range(replay.segment_count)) if replay else []
     page, headers = ctx.page(ids)
     cached = ctx.demo.page_bytes(replay, page[0], len(page)) if replay and page else None
@@ -120,10 +126,7 @@ def click_actions(ctx: Ctx, replay: Any) -> list[Any]:
 
 
 async def clicks(ctx: Ctx, org: str, project: str, replay_id: str) -> Response:
-    found = resolve_project(ctx, org, project)
-    if logic.parse_replay_id(replay_id) is None:
-        raise ApiError(404)
-    replay = _live_replay(ctx, found, replay_id)
+    replay = _listed_replay(ctx, org, project, replay_id)
     rows = click_actions(ctx, replay) if replay else []
     page, headers = ctx.page(rows)
     data = [shapes.click_row(replay, a) for a in page] if replay else []

@@ -32,7 +32,7 @@ from tools.api.models import (
     parse_viewers,
     unwrap,
 )
-from tools.api.pagination import Page, cursors
+from tools.api.pagination import Page, cursors, offset_of
 from tools.api.routes import ROUTES
 from tools.api.transport import Answer, BearerAuth, ErrorContext, RetryPolicy, Transport
 
@@ -40,7 +40,6 @@ USER_AGENT = "sentry-replays-mcp/0.1"
 MAX_PER_PAGE = 100
 DEFAULT_WINDOW = "90d"  # Sentry's maximum; replays are kept for 90 days
 _STATS_PERIOD = re.compile(r"[1-9][0-9]{0,4}[smhdw]")
-_OFFSET_CURSOR = re.compile(r"-?[0-9]+:([0-9]+):[01]")
 
 
 def api_root(url: str) -> str:
@@ -74,8 +73,7 @@ class RawPage:
     @property
     def next_segment(self) -> int | None:
         """The first segment of the next page, when the cursor tells (Sentry's offsets)."""
-        match = _OFFSET_CURSOR.fullmatch(self.next_cursor or "")
-        return int(match.group(1)) if match else None
+        return offset_of(self.next_cursor)
 
 
 class SentryClient:
@@ -284,10 +282,9 @@ class SentryClient:
             params,
             max_body_bytes=self._segment_cap,
         )
-        match = _OFFSET_CURSOR.fullmatch(cursor or "")
-        first = int(match.group(1)) if match else 0
         next_cursor, previous_cursor = cursors(answer.headers.get("link"))
-        return Page(parse_segment_page(answer.body, first), next_cursor, previous_cursor)
+        body = parse_segment_page(answer.body, offset_of(cursor) or 0)
+        return Page(body, next_cursor, previous_cursor)
 
     async def get_recording_segment(
         self,
@@ -338,9 +335,8 @@ class SentryClient:
             max_body_bytes=self._segment_cap,
             as_text=True,
         )
-        match = _OFFSET_CURSOR.fullmatch(cursor or "")
         next_cursor, _ = cursors(answer.headers.get("link"))
-        return RawPage(answer.body, int(match.group(1)) if match else 0, next_cursor)
+        return RawPage(answer.body, offset_of(cursor) or 0, next_cursor)
 
     async def list_error_events(
         self, organization: str, event_ids: Sequence[str], *, per_page: int = 50

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 T = TypeVar("T")
 
+_OFFSET_CURSOR = re.compile(r"(-?[0-9]+):([0-9]+):[01]")
 _LINK = re.compile(r'<(?P<url>[^>]*)>(?P<params>(?:\s*;\s*[\w*-]+\s*=\s*(?:"[^"]*"|[^;,\s]*))*)')
 _PARAM = re.compile(r'([\w*-]+)\s*=\s*(?:"([^"]*)"|([^;,\s]*))')
 
@@ -64,3 +65,16 @@ def cursors(header: str | None) -> tuple[str | None, str | None]:
         has_results = attrs is not None and attrs.get("results", "true").lower() == "true"
         found.append(_cursor_of(attrs) if attrs is not None and has_results else None)
     return found[0], found[1]
+
+
+def offset_of(cursor: str | None) -> int | None:
+    """The row offset in one of Sentry's offset cursors ('0:100:0' → 100), else None. The
+    replay endpoints all page by offset; other cursors stay opaque."""
+    match = _OFFSET_CURSOR.fullmatch(cursor or "")
+    return int(match.group(2)) if match else None
+
+
+def advanced(cursor: str | None, rows: int) -> str | None:
+    """The offset cursor `rows` further on than `cursor` (None: the first page), else None."""
+    match = _OFFSET_CURSOR.fullmatch(cursor or "0:0:0")
+    return f"{match.group(1)}:{int(match.group(2)) + rows}:0" if match else None

@@ -64,7 +64,7 @@ def read_importtime(path: Path) -> dict[str, Any]:
         self_us, cumulative, name = int(match[1]), int(match[2]), match[4]
         modules += 1
         by_package[name.split(".")[0]] += self_us
-        if name.split(".")[0] in ("server", "tools"):
+        if name.startswith("sentry_replays_mcp."):
             ours.append((name, self_us, cumulative))
     return {
         "modules": modules,

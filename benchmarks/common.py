@@ -49,8 +49,8 @@ class Side:
 
 OURS = Side(
     "ours",
-    ("-m", "server"),
-    ("-m", "server", "--transport", "streamable-http", "--port", "0"),
+    ("-m", "sentry_replays_mcp.server"),
+    ("-m", "sentry_replays_mcp.server", "--transport", "streamable-http", "--port", "0"),
     re.compile(r"serving streamable-http at (http://\S+)"),
 )
 THEIRS = Side(

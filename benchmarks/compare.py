@@ -5,7 +5,8 @@ then runs the same scripted agent tasks (list 50 replays, get one replay, the se
 one replay, selectors, replay counts for some issues; see `benchmarks/tasks.py`) through
 the MCP SDK client against both servers, each its own process over stdio:
 
-- ours: `python -m server` with SENTRY_URL / SENTRY_AUTH_TOKEN / SENTRY_ORG set to the demo;
+- ours: `python -m sentry_replays_mcp.server` with SENTRY_URL / SENTRY_AUTH_TOKEN / SENTRY_ORG
+  set to the demo;
 - the peer: `benchmarks/peer.py`, `FastMCP.from_openapi` over the seed spec, same demo.
 
 It measures result sizes (characters and estimated tokens), `tools/list` size, cold start
@@ -96,12 +97,16 @@ async def stdio_phase(
 
 def demo_command() -> list[str]:
     script = Path(sys.executable).with_name("sentry-replays-demo-api")
-    head = [str(script)] if script.exists() else [sys.executable, "-m", "server.demo"]
+    head = (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-m", "sentry_replays_mcp.server.demo"]
+    )
     return [*head, "--port", "0", "--dialect", "spec"]
 
 
 async def run_all(info: dict[str, Any], args: argparse.Namespace, logs: Path) -> dict[str, Any]:
-    from server.demo.catalog import ISSUES
+    from sentry_replays_mcp.server.demo.catalog import ISSUES
 
     issue_ids = [issue.id for issue in ISSUES[: T.COUNT_ISSUES]]
     async with demo_http(info) as http:

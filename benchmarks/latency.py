@@ -58,8 +58,8 @@ async def upstream_requests(scenario: T.Scenario, info: dict[str, Any]) -> dict[
     """
     from mcp import Client
 
-    from server.app import build_server
-    from server.config import Settings
+    from sentry_replays_mcp.server.app import build_server
+    from sentry_replays_mcp.server.config import Settings
 
     seen: list[str] = []
 

@@ -63,7 +63,11 @@ class BenchError(RuntimeError):
 
 def demo_command(spec: str) -> list[str]:
     script = Path(sys.executable).with_name("sentry-replays-demo-api")
-    head = [str(script)] if script.exists() else [sys.executable, "-m", "server.demo"]
+    head = (
+        [str(script)]
+        if script.exists()
+        else [sys.executable, "-m", "sentry_replays_mcp.server.demo"]
+    )
     return [*head, "--port", "0", "--long-replay", spec]
 
 
@@ -141,7 +145,7 @@ def summarise(
     pages: list[tuple[bytes, int]], origin_ms: float, runs: int, total: int | None = None
 ) -> dict[str, Any]:
     try:
-        from tools.summary import summarize_pages
+        from sentry_replays_mcp.tools.summary import summarize_pages
     except ImportError as exc:
         return {"skipped": f"tools.summary.summarize_pages is not importable yet ({exc})"}
     seconds, digest = timed(lambda: summarize_pages(pages, origin_ms, total), runs)
@@ -177,8 +181,8 @@ async def child_calls(
 ) -> dict[str, Any]:
     from mcp import Client
 
-    from server.app import build_server
-    from server.config import Settings
+    from sentry_replays_mcp.server.app import build_server
+    from sentry_replays_mcp.server.config import Settings
 
     origin = base_url.split("/api/0", 1)[0]
     server = build_server(Settings(token=token, url=origin, organization="acme"))

@@ -1,4 +1,4 @@
-"""`sentry-replays-mcp` and `python -m server`: parse settings, then serve."""
+"""`sentry-replays-mcp` and `python -m sentry_replays_mcp.server`: parse settings, then serve."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 
 import anyio
 
-from server.app import build_server
-from server.config import ConfigError, load_settings
+from sentry_replays_mcp.server.app import build_server
+from sentry_replays_mcp.server.config import ConfigError, load_settings
 
 STOP_GRACE_SECONDS = 1.0
 
@@ -69,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if anyio.run(_stdio_until_signal, server):
             _leave()  # stopped by a signal: do not wait for the blocked stdin reader thread
     else:
-        from server.http import serve_http  # uvicorn and Starlette only when serving HTTP
+        from sentry_replays_mcp.server.http import (
+            serve_http,  # uvicorn and Starlette only when serving HTTP
+        )
 
         serve_http(server, settings)
     return 0

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 from mcp.server.mcpserver import MCPServer
 
-from server.config import Settings
-from tools import ALL_TOOLS, build_tools
-from tools.context import ToolState
+from sentry_replays_mcp.server.config import Settings
+from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
+from sentry_replays_mcp.tools.context import ToolState
 
 if TYPE_CHECKING:
-    from tools.api.client import SentryClient
+    from sentry_replays_mcp.tools.api.client import SentryClient
 
 log = logging.getLogger("sentry_replays_mcp")
 DEMO_URL = "http://demo.invalid"
@@ -64,7 +64,7 @@ class SharedState:
         )
 
     def _sentry_client(self) -> SentryClient:
-        from tools.api.client import SentryClient
+        from sentry_replays_mcp.tools.api.client import SentryClient
 
         assert self._settings.token is not None  # load_settings guarantees it outside demo mode
         return SentryClient(
@@ -75,8 +75,8 @@ class SharedState:
         )
 
     def _demo_client(self) -> SentryClient:
-        from server.demo import DemoSentry  # imported only in demo mode
-        from tools.api.client import SentryClient
+        from sentry_replays_mcp.server.demo import DemoSentry  # imported only in demo mode
+        from sentry_replays_mcp.tools.api.client import SentryClient
 
         demo = DemoSentry(dialect=self._settings.demo_dialect)
         return SentryClient(

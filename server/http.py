@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.config import Settings
+from sentry_replays_mcp.server.config import Settings
 
 log = logging.getLogger("sentry_replays_mcp.http")
 HEALTH_PATH = "/healthz"

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from server.demo import DemoSentry, serve_in_thread
-from tools.api.client import SentryClient
-from tools.api.transport import RetryPolicy
+from sentry_replays_mcp.server.demo import DemoSentry, serve_in_thread
+from sentry_replays_mcp.tools.api.client import SentryClient
+from sentry_replays_mcp.tools.api.transport import RetryPolicy
 
 FAST_RETRY = RetryPolicy(attempts=3, backoff=0.01, max_backoff=0.05, max_rate_limit_wait=1.0)
 
@@ -74,8 +74,8 @@ def build_for(demo: DemoSentry, **overrides: object):  # type: ignore[no-untyped
     """Our MCP server, talking to `demo` in process through httpx2's ASGI transport."""
     import httpx2
 
-    from server.app import build_server
-    from server.config import Settings
+    from sentry_replays_mcp.server.app import build_server
+    from sentry_replays_mcp.server.config import Settings
 
     settings = Settings(
         token=demo.token, url=DEMO_HOST_URL, organization=demo.organization, **overrides

@@ -1,9 +1,10 @@
 """Helpers for end-to-end tests: the real program as a subprocess, and the MCP inspector.
 
-`running_server("streamable-http")` starts `python -m server --demo --transport ... --port 0`,
-reads the URL it announces on stderr (bounded wait), yields it, and on exit sends SIGTERM and
-waits (bounded) for the process to end, asserting it stopped cleanly (GRACEFUL_EXIT_CODES, no
-traceback while stopping). `ensure_inspector()` finds or installs the pinned MCP inspector.
+`running_server("streamable-http")` starts
+`python -m sentry_replays_mcp.server --demo --transport ... --port 0`, reads the URL it
+announces on stderr (bounded wait), yields it, and on exit sends SIGTERM and waits (bounded)
+for the process to end, asserting it stopped cleanly (GRACEFUL_EXIT_CODES, no traceback while
+stopping). `ensure_inspector()` finds or installs the pinned MCP inspector.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tools import ALL_TOOLS as TOOL_REGISTRY
+from sentry_replays_mcp.tools import ALL_TOOLS as TOOL_REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20.0
@@ -105,7 +106,7 @@ def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def server_command(transport: str, *args: str, demo: bool = True) -> list[str]:
-    command = [sys.executable, "-m", "server"]
+    command = [sys.executable, "-m", "sentry_replays_mcp.server"]
     if demo:
         command.append("--demo")
     return [*command, "--transport", transport, "--host", "127.0.0.1", "--port", "0", *args]

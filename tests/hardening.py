@@ -30,10 +30,10 @@ from typing import Any
 from mcp import Client
 from mcp.types import CallToolResult
 
-from server.demo import DEMO_TOKEN, DemoSentry, RequestRecord
-from server.demo.serving import bind_socket, make_server, origin_of
-from tools import ALL_TOOLS
-from tools.api.routes import ROUTES
+from sentry_replays_mcp.server.demo import DEMO_TOKEN, DemoSentry, RequestRecord
+from sentry_replays_mcp.server.demo.serving import bind_socket, make_server, origin_of
+from sentry_replays_mcp.tools import ALL_TOOLS
+from sentry_replays_mcp.tools.api.routes import ROUTES
 
 SECRET_TOKEN = "sntryu_SECRET_" + secrets.token_hex(20)
 BUDGET = 40_000
@@ -172,8 +172,6 @@ WATCHED_LOGGERS = (
     "httpcore2",
     "mcp",
     "sentry_replays_mcp",
-    "server",
-    "tools",
     "uvicorn",
     "uvicorn.error",
     "starlette",

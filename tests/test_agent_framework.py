@@ -36,7 +36,11 @@ def http_server() -> Iterator[Running]:
 
 def stdio_server() -> MCPServerStdio:
     return MCPServerStdio(
-        params={"command": sys.executable, "args": ["-m", "server", "--demo"], "cwd": str(ROOT)},
+        params={
+            "command": sys.executable,
+            "args": ["-m", "sentry_replays_mcp.server", "--demo"],
+            "cwd": str(ROOT),
+        },
         name="sentry-replays",
         client_session_timeout_seconds=30,
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from server.demo import DemoSentry
-from tools.api.client import SentryClient
-from tools.api.errors import NotFound
-from tools.api.models import Replay
+from sentry_replays_mcp.server.demo import DemoSentry
+from sentry_replays_mcp.tools.api.client import SentryClient
+from sentry_replays_mcp.tools.api.errors import NotFound
+from sentry_replays_mcp.tools.api.models import Replay
 
 pytestmark = pytest.mark.anyio
 

@@ -9,9 +9,9 @@ import time
 import anyio
 import pytest
 
-from server.demo import DemoSentry
-from tools.api.client import SentryClient
-from tools.api.errors import (
+from sentry_replays_mcp.server.demo import DemoSentry
+from sentry_replays_mcp.tools.api.client import SentryClient
+from sentry_replays_mcp.tools.api.errors import (
     AuthenticationFailed,
     BadInput,
     InvalidRequest,

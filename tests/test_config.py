@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from server.config import ConfigError, load_settings
+from sentry_replays_mcp.server.config import ConfigError, load_settings
 
 TOKEN = "sntryu_" + "f" * 64
 

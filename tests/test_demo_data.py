@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from server.demo import DemoSentry
-from server.demo.recordings import event_seconds
+from sentry_replays_mcp.server.demo import DemoSentry
+from sentry_replays_mcp.server.demo.recordings import event_seconds
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from server.demo import DEMO_READONLY_TOKEN, DEMO_TOKEN, DemoSentry
+from sentry_replays_mcp.server.demo import DEMO_READONLY_TOKEN, DEMO_TOKEN, DemoSentry
 
 pytestmark = pytest.mark.anyio
 BASE = "http://127.0.0.1:9/api/0/"

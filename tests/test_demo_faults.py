@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from server.demo import DEMO_ORG, DEMO_TOKEN, DemoSentry, serve_in_thread
+from sentry_replays_mcp.server.demo import DEMO_ORG, DEMO_TOKEN, DemoSentry, serve_in_thread
 
 from .e2e import stop
 
@@ -169,7 +169,15 @@ def _first_line(proc: subprocess.Popen[str], timeout: float) -> str:
 
 def test_console_script_prints_json_then_serves():
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "server.demo", "--port", "0", "--token", "t0ken-for-test"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sentry_replays_mcp.server.demo",
+        "--port",
+        "0",
+        "--token",
+        "t0ken-for-test",
+    ]
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
@@ -192,6 +200,14 @@ def test_console_script_prints_json_then_serves():
 
 
 def test_console_script_refuses_a_public_host():
-    cmd = [sys.executable, "-m", "server.demo", "--port", "0", "--host", "0.0.0.0"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sentry_replays_mcp.server.demo",
+        "--port",
+        "0",
+        "--host",
+        "0.0.0.0",
+    ]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and done.stdout == "" and "--allow-remote" in done.stderr

@@ -14,8 +14,8 @@ from typing import Any
 import httpx2
 import pytest
 
-from server.demo import DEMO_TOKEN, DemoSentry
-from server.demo.__main__ import long_replay_size
+from sentry_replays_mcp.server.demo import DEMO_TOKEN, DemoSentry
+from sentry_replays_mcp.server.demo.__main__ import long_replay_size
 
 from .e2e import stop
 
@@ -232,7 +232,15 @@ def test_console_script_option() -> None:
 
 
 def test_console_script_announces_the_long_replay() -> None:
-    command = [sys.executable, "-m", "server.demo", "--port", "0", "--long-replay", "4:0.2"]
+    command = [
+        sys.executable,
+        "-m",
+        "sentry_replays_mcp.server.demo",
+        "--port",
+        "0",
+        "--long-replay",
+        "4:0.2",
+    ]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert proc.stdout is not None

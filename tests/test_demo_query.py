@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.demo import query as q
-from server.demo.pages import SITE
+from sentry_replays_mcp.server.demo import query as q
+from sentry_replays_mcp.server.demo.pages import SITE
 
 PAY = SITE.pages["checkout"].elements["pay_now"]
 LOAD_MORE = SITE.pages["products"].elements["load_more"]

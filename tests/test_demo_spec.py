@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx2
 import pytest
 
-from server.demo import DEMO_ORG, DEMO_TOKEN, DemoSentry
+from sentry_replays_mcp.server.demo import DEMO_ORG, DEMO_TOKEN, DemoSentry
 
 pytestmark = pytest.mark.anyio
 BASE = "http://127.0.0.1:9/api/0/"

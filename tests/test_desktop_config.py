@@ -12,7 +12,7 @@ import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 
-from server.demo import DemoSentry, serve_in_thread
+from sentry_replays_mcp.server.demo import DemoSentry, serve_in_thread
 
 from .conftest import text_of
 from .e2e import READ_ONLY_TOOLS, ROOT

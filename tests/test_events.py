@@ -2,9 +2,9 @@
 
 import json
 
-from tools import events as ev
-from tools.events import Normalizer, PageReader, request_path
-from tools.summary import Digest, summarize_pages
+from sentry_replays_mcp.tools import events as ev
+from sentry_replays_mcp.tools.events import Normalizer, PageReader, request_path
+from sentry_replays_mcp.tools.summary import Digest, summarize_pages
 
 from .rrweb import T0, crumb
 from .rrweb import span as spanned
@@ -168,7 +168,7 @@ def test_truncated_pages_are_counted_not_fatal():
 
 
 def test_fast_and_general_readings_agree_on_real_recordings():
-    from server.demo import DemoSentry
+    from sentry_replays_mcp.server.demo import DemoSentry
 
     demo = DemoSentry()
     for replay_id in (demo.story_replay_id, demo.long_replay_id):

@@ -30,9 +30,9 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-from server.app import build_server
-from server.config import Settings
-from server.demo import DemoSentry, serve_in_thread
+from sentry_replays_mcp.server.app import build_server
+from sentry_replays_mcp.server.config import Settings
+from sentry_replays_mcp.server.demo import DemoSentry, serve_in_thread
 
 from .e2e import ROOT
 from .hardening import (
@@ -447,7 +447,7 @@ async def test_the_program_survives_a_storm_of_faults(tmp_path: Path, watch: Wat
     with serve_in_thread(demo) as url, errlog_path.open("w+") as errlog:
         params = StdioServerParameters(
             command=sys.executable,
-            args=["-m", "server", "--timeout", "1", "--log-level", "DEBUG"],
+            args=["-m", "sentry_replays_mcp.server", "--timeout", "1", "--log-level", "DEBUG"],
             cwd=str(ROOT),
             env={"SENTRY_AUTH_TOKEN": SECRET_TOKEN, "SENTRY_URL": url, "SENTRY_ORG": "acme"},
         )

@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 from mcp import Client
 from mcp.types import CallToolResult
 
-from server.app import build_server
-from server.config import Settings
-from server.demo import DemoSentry
+from sentry_replays_mcp.server.app import build_server
+from sentry_replays_mcp.server.config import Settings
+from sentry_replays_mcp.server.demo import DemoSentry
 
 from .hardening import (
     BUDGET,
@@ -286,7 +286,7 @@ def test_any_arguments_give_a_result_and_stay_on_the_route_table(harness: Harnes
 
 def test_the_route_table_check_catches_tricks():
     """The checker itself: canonical paths pass, tricks do not."""
-    from server.demo import RequestRecord
+    from sentry_replays_mcp.server.demo import RequestRecord
 
     def record(path: str, method: str = "GET") -> RequestRecord:
         return RequestRecord(method, path, "", 200, True)

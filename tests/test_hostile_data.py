@@ -22,9 +22,9 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
-from server.app import build_server
-from server.config import Settings
-from server.demo import DemoSentry
+from sentry_replays_mcp.server.app import build_server
+from sentry_replays_mcp.server.config import Settings
+from sentry_replays_mcp.server.demo import DemoSentry
 
 from .hardening import (
     BUDGET,

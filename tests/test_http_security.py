@@ -19,7 +19,7 @@ from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 
-from server.demo import DemoSentry, serve_in_thread
+from sentry_replays_mcp.server.demo import DemoSentry, serve_in_thread
 
 from .conftest import text_of
 from .e2e import (
@@ -267,7 +267,7 @@ def stdio_stop(how: str, signum: int = signal.SIGTERM, within: float = 3) -> tup
     `signum` with stdin still open; "eof": close stdin, as MCP hosts do first). Returns the
     exit code and stderr; fails if it has not ended `within` seconds."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "--demo"],
+        [sys.executable, "-m", "sentry_replays_mcp.server", "--demo"],
         cwd=ROOT,
         env=server_env(),
         stdin=subprocess.PIPE,

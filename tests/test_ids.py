@@ -2,8 +2,8 @@
 
 import pytest
 
-from tools.api import ids
-from tools.api.errors import BadInput
+from sentry_replays_mcp.tools.api import ids
+from sentry_replays_mcp.tools.api.errors import BadInput
 
 HEX = "7e07485f12f9416b8b1426260799b51f"
 DASHED = "7E07485F-12F9-416B-8B14-26260799B51F"

@@ -23,11 +23,11 @@ import pytest
 import uvicorn
 from mcp import Client, StdioServerParameters
 
-from server.app import build_server
-from server.config import Settings
-from server.demo import DemoSentry, serve_in_thread
-from server.demo.serving import bind_socket
-from server.http import http_app
+from sentry_replays_mcp.server.app import build_server
+from sentry_replays_mcp.server.config import Settings
+from sentry_replays_mcp.server.demo import DemoSentry, serve_in_thread
+from sentry_replays_mcp.server.demo.serving import bind_socket
+from sentry_replays_mcp.server.http import http_app
 
 from .e2e import ROOT, Running, running_server
 from .hardening import SECRET_TOKEN, Watch, all_text, call, deletes, off_route, watched
@@ -170,7 +170,7 @@ async def load_round_warm_up(url: str, running: Running | None = None) -> None:
 
 async def test_stdio_with_100_requests_in_flight(watch: Watch):
     params = StdioServerParameters(
-        command=sys.executable, args=["-m", "server", "--demo"], cwd=str(ROOT)
+        command=sys.executable, args=["-m", "sentry_replays_mcp.server", "--demo"], cwd=str(ROOT)
     )
     results: list[tuple[str, bool, str]] = []
 

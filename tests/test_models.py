@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from tools.api.models import (
+from sentry_replays_mcp.tools.api.models import (
     ClickedNode,
     Replay,
     ReplayCounts,

@@ -1,6 +1,6 @@
 """Sentry's Link header becomes an opaque next cursor."""
 
-from tools.api.pagination import cursors, parse_link_header
+from sentry_replays_mcp.tools.api.pagination import cursors, parse_link_header
 
 BASE = "https://sentry.io/api/0/organizations/acme/replays/?per_page=50&query=issue.id:[1,2]"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from server.demo import DemoSentry
+from sentry_replays_mcp.server.demo import DemoSentry
 
 from .conftest import build_for
 from .e2e import CORE_TOOLS

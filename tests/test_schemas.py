@@ -3,8 +3,8 @@
 import pytest
 from mcp import Client
 
-from server.demo import DemoSentry
-from tools.schemas import compact
+from sentry_replays_mcp.server.demo import DemoSentry
+from sentry_replays_mcp.tools.schemas import compact
 
 from .conftest import text_of
 

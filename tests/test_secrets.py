@@ -23,12 +23,12 @@ from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
-from server.app import build_server
-from server.config import Settings, load_settings
-from server.demo import DemoSentry, serve_in_thread
-from tools.api.client import SentryClient
-from tools.api.errors import SentryError
-from tools.api.transport import BearerAuth, RetryPolicy
+from sentry_replays_mcp.server.app import build_server
+from sentry_replays_mcp.server.config import Settings, load_settings
+from sentry_replays_mcp.server.demo import DemoSentry, serve_in_thread
+from sentry_replays_mcp.tools.api.client import SentryClient
+from sentry_replays_mcp.tools.api.errors import SentryError
+from sentry_replays_mcp.tools.api.transport import BearerAuth, RetryPolicy
 
 from .e2e import ROOT, running_server
 from .hardening import (
@@ -224,7 +224,7 @@ async def test_the_program_over_stdio_at_debug_logs_no_token(
         log = tmp_path / f"{name}.log"
         params = StdioServerParameters(
             command=sys.executable,
-            args=["-m", "server", "--timeout", "1", "--log-level", "DEBUG"],
+            args=["-m", "sentry_replays_mcp.server", "--timeout", "1", "--log-level", "DEBUG"],
             cwd=str(ROOT),
             env={"SENTRY_AUTH_TOKEN": SECRET_TOKEN, "SENTRY_URL": sentry_url, "SENTRY_ORG": "acme"},
         )

@@ -25,7 +25,7 @@ def anyio_backend() -> str:
 async def test_demo_over_stdio(dialect: str):
     params = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "server", "--demo", "--demo-dialect", dialect],
+        args=["-m", "sentry_replays_mcp.server", "--demo", "--demo-dialect", dialect],
         cwd=str(ROOT),
     )
     with anyio.fail_after(60):
@@ -48,7 +48,7 @@ async def test_demo_over_stdio(dialect: str):
 async def test_missing_token_is_a_clear_start_up_error():
     with anyio.fail_after(30):
         result = await anyio.run_process(
-            [sys.executable, "-m", "server"],
+            [sys.executable, "-m", "sentry_replays_mcp.server"],
             check=False,
             cwd=str(ROOT),
             env={"PATH": "/usr/bin:/bin", "HOME": str(ROOT)},
@@ -66,7 +66,7 @@ def test_claude_desktop_example_is_valid():
 
 
 def test_the_demo_default_organization_is_the_demo_data_sets():
-    from server.app import DEMO_ORGANIZATION
-    from server.demo import DEMO_ORG
+    from sentry_replays_mcp.server.app import DEMO_ORGANIZATION
+    from sentry_replays_mcp.server.demo import DEMO_ORG
 
     assert DEMO_ORGANIZATION == DEMO_ORG

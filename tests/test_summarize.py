@@ -7,8 +7,8 @@ import re
 import pytest
 from mcp import Client
 
-from server.demo import DemoSentry
-from tools.summary import GROUPS
+from sentry_replays_mcp.server.demo import DemoSentry
+from sentry_replays_mcp.tools.summary import GROUPS
 
 from .conftest import text_of
 
@@ -192,6 +192,6 @@ async def test_linked_error_details_degrade_without_failing(mcp_server, demo: De
 def test_the_kinds_argument_names_every_timeline_group():
     from typing import get_args
 
-    from tools.summarize import Group
+    from sentry_replays_mcp.tools.summarize import Group
 
     assert set(get_args(Group)) == set(GROUPS)

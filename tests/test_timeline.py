@@ -1,6 +1,6 @@
 """The recording summariser: event kinds, timestamp units, Sentry's dead and rage click rules."""
 
-from tools.timeline import millis, summarize
+from sentry_replays_mcp.tools.timeline import millis, summarize
 
 from .rrweb import T0, crumb, slow_click, span
 

@@ -6,9 +6,9 @@ import pytest
 from mcp import Client
 from mcp.types import ElicitResult
 
-from server.demo import DemoSentry
-from tools.api.errors import BadInput
-from tools.confirm import ConfirmationCodes
+from sentry_replays_mcp.server.demo import DemoSentry
+from sentry_replays_mcp.tools.api.errors import BadInput
+from sentry_replays_mcp.tools.confirm import ConfirmationCodes
 
 from .conftest import build_for, text_of
 

@@ -8,8 +8,8 @@ import time
 import pytest
 from mcp import Client
 
-from server.demo import DemoSentry
-from tools.params import parse_replay_ref
+from sentry_replays_mcp.server.demo import DemoSentry
+from sentry_replays_mcp.tools.params import parse_replay_ref
 
 from .conftest import text_of
 

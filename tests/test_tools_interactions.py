@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mcp import Client
 
-from server.demo import DemoSentry
+from sentry_replays_mcp.server.demo import DemoSentry
 
 from .conftest import text_of
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from mcp import Client
 
-from server.demo import DemoSentry
+from sentry_replays_mcp.server.demo import DemoSentry
 
 from .conftest import text_of
 

@@ -35,7 +35,9 @@ def http_servers() -> Iterator[dict[str, Running]]:
 def connect(transport: str, servers: dict[str, Running], **options: Any) -> Client:
     if transport == "stdio":
         params = StdioServerParameters(
-            command=sys.executable, args=["-m", "server", "--demo"], cwd=str(ROOT)
+            command=sys.executable,
+            args=["-m", "sentry_replays_mcp.server", "--demo"],
+            cwd=str(ROOT),
         )
         return Client(params, **options)
     if transport == "sse":

@@ -1,7 +1,15 @@
 """The replay tools, one module per group; `ALL_TOOLS` is the registry."""
 
-from tools import counts, delete, interactions, recordings, replay, replays, summarize
-from tools.registry import ToolSpec, build_tools
+from sentry_replays_mcp.tools import (
+    counts,
+    delete,
+    interactions,
+    recordings,
+    replay,
+    replays,
+    summarize,
+)
+from sentry_replays_mcp.tools.registry import ToolSpec, build_tools
 
 ALL_TOOLS: list[ToolSpec] = [
     *replays.TOOLS,

@@ -7,7 +7,7 @@ from typing import Any
 
 import anyio
 
-from tools.api.errors import SentryError
+from sentry_replays_mcp.tools.api.errors import SentryError
 
 
 async def concurrently(*calls: Callable[[], Awaitable[Any]]) -> list[Any]:

@@ -11,13 +11,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tools.api import ids
-from tools.api.errors import BadInput
-from tools.confirm import ConfirmationCodes
+from sentry_replays_mcp.tools.api import ids
+from sentry_replays_mcp.tools.api.errors import BadInput
+from sentry_replays_mcp.tools.confirm import ConfirmationCodes
 
 if TYPE_CHECKING:
-    from tools.api.client import SentryClient
-    from tools.api.models import Replay
+    from sentry_replays_mcp.tools.api.client import SentryClient
+    from sentry_replays_mcp.tools.api.models import Replay
 
 RECENT_SECONDS = 60.0
 RECENT_MAX = 256

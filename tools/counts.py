@@ -8,13 +8,13 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from tools import render as r
-from tools.api import ids
-from tools.api.errors import BadInput
-from tools.context import state_of
-from tools.output import answer
-from tools.params import Organization, Query, StatsPeriod
-from tools.registry import ToolSpec, define
+from sentry_replays_mcp.tools import render as r
+from sentry_replays_mcp.tools.api import ids
+from sentry_replays_mcp.tools.api.errors import BadInput
+from sentry_replays_mcp.tools.context import state_of
+from sentry_replays_mcp.tools.output import answer
+from sentry_replays_mcp.tools.params import Organization, Query, StatsPeriod
+from sentry_replays_mcp.tools.registry import ToolSpec, define
 
 TOOLS: list[ToolSpec] = []
 CAP = 51  # Sentry stops counting at 51: "50+"

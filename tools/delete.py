@@ -11,13 +11,13 @@ from mcp.server.mcpserver import Context, Elicit, Resolve
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from tools import render as r
-from tools.api.errors import BadInput, SentryError
-from tools.context import ToolState, state_of
-from tools.lookup import Target, find_replay, target
-from tools.output import answer
-from tools.params import Organization, Project, ReplayRef
-from tools.registry import DESTRUCTIVE, ToolSpec, define
+from sentry_replays_mcp.tools import render as r
+from sentry_replays_mcp.tools.api.errors import BadInput, SentryError
+from sentry_replays_mcp.tools.context import ToolState, state_of
+from sentry_replays_mcp.tools.lookup import Target, find_replay, target
+from sentry_replays_mcp.tools.output import answer
+from sentry_replays_mcp.tools.params import Organization, Project, ReplayRef
+from sentry_replays_mcp.tools.registry import DESTRUCTIVE, ToolSpec, define
 
 TOOLS: list[ToolSpec] = []
 

@@ -9,7 +9,7 @@ from typing import ParamSpec, TypeVar
 
 from mcp.server.mcpserver.exceptions import ToolError
 
-from tools.api.errors import SentryError
+from sentry_replays_mcp.tools.api.errors import SentryError
 
 log = logging.getLogger("sentry_replays_mcp.tools")
 P = ParamSpec("P")

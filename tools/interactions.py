@@ -10,12 +10,12 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from tools import render as r
-from tools.api.errors import SentryError
-from tools.context import state_of
-from tools.lookup import find_replay, project_for, target
-from tools.output import answer, json_size, offset_cursor, within_budget
-from tools.params import (
+from sentry_replays_mcp.tools import render as r
+from sentry_replays_mcp.tools.api.errors import SentryError
+from sentry_replays_mcp.tools.context import state_of
+from sentry_replays_mcp.tools.lookup import find_replay, project_for, target
+from sentry_replays_mcp.tools.output import answer, json_size, offset_cursor, within_budget
+from sentry_replays_mcp.tools.params import (
     Cursor,
     Limit,
     Organization,
@@ -25,7 +25,7 @@ from tools.params import (
     ReplayRef,
     StatsPeriod,
 )
-from tools.registry import ToolSpec, define
+from sentry_replays_mcp.tools.registry import ToolSpec, define
 
 TOOLS: list[ToolSpec] = []
 SelectorSort = Literal[

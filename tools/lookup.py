@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.api import ids
-from tools.api.errors import NotFound
-from tools.api.models import Replay
-from tools.context import ToolState
-from tools.params import parse_replay_ref
+from sentry_replays_mcp.tools.api import ids
+from sentry_replays_mcp.tools.api.errors import NotFound
+from sentry_replays_mcp.tools.api.models import Replay
+from sentry_replays_mcp.tools.context import ToolState
+from sentry_replays_mcp.tools.params import parse_replay_ref
 
 LOOKUP_WINDOW = "90d"
 

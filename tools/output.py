@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel
 
-from tools.api.pagination import advanced
-from tools.render import MAX_RESULT_CHARS, fit
+from sentry_replays_mcp.tools.api.pagination import advanced
+from sentry_replays_mcp.tools.render import MAX_RESULT_CHARS, fit
 
 DEMO_NOTE = "_Demo data: the embedded demo Sentry, not a real organization._"
 Row = TypeVar("Row")

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from pydantic import Field
 
-from tools.api import ids
-from tools.api.errors import BadInput
+from sentry_replays_mcp.tools.api import ids
+from sentry_replays_mcp.tools.api.errors import BadInput
 
 Organization = Annotated[
     str | None,

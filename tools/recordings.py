@@ -10,17 +10,17 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from tools import render as r
-from tools.api import ids
-from tools.api.errors import SentryError
-from tools.api.models import RecordingSegment, Replay
-from tools.concurrently import concurrently
-from tools.context import ToolState, state_of
-from tools.lookup import Target, find_replay, project_for, target
-from tools.output import answer, json_size, offset_cursor, within_budget
-from tools.params import Cursor, Organization, Project, ReplayRef
-from tools.registry import ToolSpec, define
-from tools.timeline import mix_text, summarize
+from sentry_replays_mcp.tools import render as r
+from sentry_replays_mcp.tools.api import ids
+from sentry_replays_mcp.tools.api.errors import SentryError
+from sentry_replays_mcp.tools.api.models import RecordingSegment, Replay
+from sentry_replays_mcp.tools.concurrently import concurrently
+from sentry_replays_mcp.tools.context import ToolState, state_of
+from sentry_replays_mcp.tools.lookup import Target, find_replay, project_for, target
+from sentry_replays_mcp.tools.output import answer, json_size, offset_cursor, within_budget
+from sentry_replays_mcp.tools.params import Cursor, Organization, Project, ReplayRef
+from sentry_replays_mcp.tools.registry import ToolSpec, define
+from sentry_replays_mcp.tools.timeline import mix_text, summarize
 
 TOOLS: list[ToolSpec] = []
 NOTABLE_PER_SEGMENT = 6

@@ -9,14 +9,14 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel
 
-from tools import render as r
-from tools.api.models import Replay
-from tools.context import state_of
-from tools.lookup import find_replay, target
-from tools.output import answer
-from tools.params import Detail, Organization, Project, ReplayRef
-from tools.registry import ToolSpec, define
-from tools.replays import MAX_IDS, MAX_TAGS, MAX_URLS, name_version, problems
+from sentry_replays_mcp.tools import render as r
+from sentry_replays_mcp.tools.api.models import Replay
+from sentry_replays_mcp.tools.context import state_of
+from sentry_replays_mcp.tools.lookup import find_replay, target
+from sentry_replays_mcp.tools.output import answer
+from sentry_replays_mcp.tools.params import Detail, Organization, Project, ReplayRef
+from sentry_replays_mcp.tools.registry import ToolSpec, define
+from sentry_replays_mcp.tools.replays import MAX_IDS, MAX_TAGS, MAX_URLS, name_version, problems
 
 TOOLS: list[ToolSpec] = []
 

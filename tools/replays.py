@@ -12,12 +12,20 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from tools import render as r
-from tools.api.models import Replay
-from tools.context import state_of
-from tools.output import answer, json_size, offset_cursor, within_budget
-from tools.params import Cursor, Detail, Limit, Organization, Projects, Query, StatsPeriod
-from tools.registry import ToolSpec, define
+from sentry_replays_mcp.tools import render as r
+from sentry_replays_mcp.tools.api.models import Replay
+from sentry_replays_mcp.tools.context import state_of
+from sentry_replays_mcp.tools.output import answer, json_size, offset_cursor, within_budget
+from sentry_replays_mcp.tools.params import (
+    Cursor,
+    Detail,
+    Limit,
+    Organization,
+    Projects,
+    Query,
+    StatsPeriod,
+)
+from sentry_replays_mcp.tools.registry import ToolSpec, define
 
 TOOLS: list[ToolSpec] = []
 

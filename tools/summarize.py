@@ -11,16 +11,16 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from tools import events as ev
-from tools import render as r
-from tools.api.errors import BadInput, SentryError
-from tools.api.models import Replay
-from tools.context import ToolState, state_of
-from tools.lookup import find_replay, target
-from tools.output import answer, json_size
-from tools.params import Detail, Organization, Project, ReplayRef
-from tools.registry import ToolSpec, define
-from tools.summary import (
+from sentry_replays_mcp.tools import events as ev
+from sentry_replays_mcp.tools import render as r
+from sentry_replays_mcp.tools.api.errors import BadInput, SentryError
+from sentry_replays_mcp.tools.api.models import Replay
+from sentry_replays_mcp.tools.context import ToolState, state_of
+from sentry_replays_mcp.tools.lookup import find_replay, target
+from sentry_replays_mcp.tools.output import answer, json_size
+from sentry_replays_mcp.tools.params import Detail, Organization, Project, ReplayRef
+from sentry_replays_mcp.tools.registry import ToolSpec, define
+from sentry_replays_mcp.tools.summary import (
     DEFAULT_KINDS,
     GROUPS,
     NAMES,

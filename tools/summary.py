@@ -8,9 +8,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools import events as ev
-from tools import render as r
-from tools.events import BROKEN, Event, Normalizer, Page, PageReader, count_segments, scan_page
+from sentry_replays_mcp.tools import events as ev
+from sentry_replays_mcp.tools import render as r
+from sentry_replays_mcp.tools.events import (
+    BROKEN,
+    Event,
+    Normalizer,
+    Page,
+    PageReader,
+    count_segments,
+    scan_page,
+)
 
 KEEP_EVENTS = 5_000  # normalised events kept per replay; incidents are kept beyond it
 KEEP_INCIDENTS = 1_000

@@ -46,7 +46,7 @@ from .web import (
     query_pairs,
 )
 
-log = logging.getLogger("server.demo")
+log = logging.getLogger("sentry_replays_mcp.demo")
 
 DEMO_TOKEN = "sntryu_demo_acme_replays_0c1d2e3f4a5b6c7d8e9f"
 DEMO_READONLY_TOKEN = "sntryu_demo_acme_readonly_9f8e7d6c5b4a3f2e1d0c"

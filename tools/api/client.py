@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 import httpx2
 
-from tools.api import ids
-from tools.api.errors import BadInput, InvalidRequest, NotFound
-from tools.api.models import (
+from sentry_replays_mcp.tools.api import ids
+from sentry_replays_mcp.tools.api.errors import BadInput, InvalidRequest, NotFound
+from sentry_replays_mcp.tools.api.models import (
     ClickedNode,
     ErrorEvent,
     RecordingSegment,
@@ -32,9 +32,15 @@ from tools.api.models import (
     parse_viewers,
     unwrap,
 )
-from tools.api.pagination import Page, cursors, offset_of
-from tools.api.routes import ROUTES
-from tools.api.transport import Answer, BearerAuth, ErrorContext, RetryPolicy, Transport
+from sentry_replays_mcp.tools.api.pagination import Page, cursors, offset_of
+from sentry_replays_mcp.tools.api.routes import ROUTES
+from sentry_replays_mcp.tools.api.transport import (
+    Answer,
+    BearerAuth,
+    ErrorContext,
+    RetryPolicy,
+    Transport,
+)
 
 USER_AGENT = "sentry-replays-mcp/0.1"
 MAX_PER_PAGE = 100

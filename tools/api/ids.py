@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from tools.api.errors import BadInput
+from sentry_replays_mcp.tools.api.errors import BadInput
 
 # src/sentry/slug/patterns.py: ORG_SLUG_PATTERN and MIXED_SLUG_PATTERN.
 _ORG_SLUG = re.compile(r"(?![0-9]+$)[a-zA-Z0-9][a-zA-Z0-9-]*(?<!-)")

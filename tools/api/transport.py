@@ -17,7 +17,7 @@ from typing import Any
 import anyio
 import httpx2
 
-from tools.api.errors import (
+from sentry_replays_mcp.tools.api.errors import (
     AuthenticationFailed,
     InvalidRequest,
     NotFound,

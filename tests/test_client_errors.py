@@ -77,26 +77,25 @@ async def test_rate_limit_waits_for_the_reset_then_succeeds(client: SentryClient
         headers={"X-Sentry-Rate-Limit-Reset": reset},
         body={"detail": "You are attempting to use this endpoint too frequently."},
     )
-    started = time.monotonic()
-    page = await client.list_replays(demo.organization)
+    with anyio.fail_after(30):  # a hang guard: the reset is a second away
+        page = await client.list_replays(demo.organization)
     assert page.items
     assert len(api_requests(demo)) == 2
-    assert time.monotonic() - started < 3
 
 
 async def test_long_rate_limit_is_reported_not_slept(client: SentryClient, demo: DemoSentry):
     reset = str(int(time.time()) + 60)
     demo.faults.add(path=LIST, status=429, headers={"X-Sentry-Rate-Limit-Reset": reset}, times=None)
-    with anyio.fail_after(5):
-        with pytest.raises(RateLimited, match=r"Retry in (59|60) seconds") as caught:
+    with anyio.fail_after(30):  # far from the 60 s a sleeping client would take
+        with pytest.raises(RateLimited, match=r"Retry in (5\d|60) seconds") as caught:
             await client.list_replays(demo.organization)
-    assert 58 <= caught.value.retry_after <= 60
+    assert 50 <= caught.value.retry_after <= 60
     assert len(api_requests(demo)) == 1
 
 
 async def test_rate_limit_without_headers(client: SentryClient, demo: DemoSentry):
     demo.faults.add(path=LIST, status=429, body="Too many requests", times=None)
-    with anyio.fail_after(5), pytest.raises(RateLimited, match="Retry in 2 seconds"):
+    with anyio.fail_after(30), pytest.raises(RateLimited, match="Retry in 2 seconds"):
         await client.list_replays(demo.organization)
 
 
@@ -136,12 +135,12 @@ async def test_delete_is_never_retried_blindly(client: SentryClient, demo: DemoS
 
 
 async def test_timeout(demo: DemoSentry, base_url: str):
-    demo.faults.add(path=LIST, delay=3.0)
+    demo.faults.add(path=LIST, delay=60.0)
     async with SentryClient(url=base_url, token=demo.token, timeout=0.5, retry=FAST_RETRY) as c:
         started = time.monotonic()
         with pytest.raises(UpstreamError, match=r"did not answer within 0\.5 s"):
             await c.list_replays(demo.organization)
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 30, "waited for the answer instead of timing out"
 
 
 def closed_port() -> int:

@@ -119,7 +119,6 @@ def test_sizes_are_about_the_target(demo: DemoSentry, rid: str) -> None:
     assert abs(built.total_bytes - TARGET) < TARGET * 0.03
     sizes = [len(b) for b in built.segments]
     assert min(sizes) > 1_000 and max(sizes) < TARGET / 5
-    assert built.seconds < 5
 
 
 def test_small_targets_still_make_a_recording() -> None:

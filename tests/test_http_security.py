@@ -191,7 +191,7 @@ async def test_a_public_address_with_insecure_no_auth_starts():
 
 @pytest.mark.parametrize(
     ("sentry_delay", "finishes"),
-    [(1.0, True), (30.0, False)],
+    [(1.0, True), (120.0, False)],
     ids=["call-finishes-in-grace-period", "call-is-cut-off"],
 )
 async def test_sigterm_during_a_call_stops_the_server_in_bounded_time(
@@ -222,16 +222,17 @@ async def test_sigterm_during_a_call_stops_the_server_in_bounded_time(
                 except Exception as error:  # the connection is cut
                     outcome["error"] = error
 
-            with anyio.fail_after(GRACEFUL_SECONDS + 15):
+            with anyio.fail_after(GRACEFUL_SECONDS + 45):
                 async with anyio.create_task_group() as tg:
                     tg.start_soon(call)
                     while slow.hits == 0:  # the call has reached Sentry and is waiting
                         await anyio.sleep(0.02)
                     signalled = time.monotonic()
                     server.proc.send_signal(signal.SIGTERM)
-                    code = await anyio.to_thread.run_sync(server.proc.wait, GRACEFUL_SECONDS + 10)
+                    code = await anyio.to_thread.run_sync(server.proc.wait, GRACEFUL_SECONDS + 30)
                     took = time.monotonic() - signalled
-    assert took < GRACEFUL_SECONDS + 3, f"took {took:.1f}s to stop"
+    # Far below the 120 s a stuck call would hold it, whatever the machine's load.
+    assert took < GRACEFUL_SECONDS + 15, f"took {took:.1f}s to stop"
     assert code in GRACEFUL_EXIT_CODES, server.stderr()
     if finishes:
         assert "result" in outcome, f"the call should have been let finish: {outcome}"

@@ -11,6 +11,7 @@ from sentry_replays_mcp.server.demo import DemoSentry
 from sentry_replays_mcp.tools.summary import GROUPS
 
 from .conftest import text_of
+from .waiting import until
 
 pytestmark = pytest.mark.anyio
 OFFSET = re.compile(r"^\+(\d+):(\d\d)")
@@ -160,13 +161,21 @@ async def test_cancelling_stops_the_upstream_work(mcp_server, demo: DemoSentry):
             "Link": '<http://x/?cursor=0:100:0>; rel="next"; results="true"; cursor="0:100:0"'
         },
     )
+
+    def pages() -> int:
+        return len([r for r in demo.requests if "recording-segments" in r.path])
+
     async with Client(mcp_server) as client:
-        with anyio.move_on_after(1.0):
-            await client.call_tool("summarize_replay", {"replay_id": demo.story_replay_id})
-        started = len([r for r in demo.requests if "recording-segments" in r.path])
-        await anyio.sleep(2.0)
-        later = len([r for r in demo.requests if "recording-segments" in r.path])
-    assert 1 <= started <= 3
+        async with anyio.create_task_group() as group:  # cancelled once a page was asked for
+            group.start_soon(
+                client.call_tool, "summarize_replay", {"replay_id": demo.story_replay_id}
+            )
+            asked = await until(lambda: pages() >= 1)
+            group.cancel_scope.cancel()
+        started = pages()
+        await anyio.sleep(2.0)  # a window with room for three more pages, had it gone on
+        later = pages()
+    assert asked and 1 <= started <= 3
     assert later - started <= 1, "no new pages are fetched once the call is cancelled"
 
 

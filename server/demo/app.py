@@ -5,7 +5,8 @@ first (so faults can fake any status, 401s included), then authenticated
 (`Authorization: Bearer <token>`), then routed by dialect. Every real `/api/0/`
 response carries Sentry's rate-limit headers (a fault's response carries only the
 headers the fault names, so a bare 429 can be faked); every request (except the
-`/__demo__/` control routes) is appended to `demo.requests` without its headers.
+`/__demo__/` control routes) is appended to `demo.requests` without its headers, when it
+arrives (its status is `PENDING` until the answer is ready).
 
 Control routes (need the demo's bearer token, outside `/api/0/`):
 `POST /__demo__/faults` (JSON object with the keys of `FaultSet.add`),
@@ -31,7 +32,7 @@ from starlette.routing import Route
 
 from . import sentry_routes, spec_routes
 from .data import Dataset, Project, Replay
-from .faults import MAX_LOG, FaultSet, RequestRecord
+from .faults import MAX_LOG, PENDING, FaultSet, RequestRecord
 from .long_replay import LongReplay, build_long_replay, long_replay_id
 from .recordings import Event, render_segment
 from .web import (
@@ -229,6 +230,12 @@ class DemoSentry:
         if path.startswith("/__demo__/"):
             return await self._control(request, path)
         caller, auth_error = self._caller(request)
+        # Logged on arrival, so a request whose caller gave up (a timeout) is still counted
+        # once the demo has read it; its status is filled in when the answer is ready.
+        record = RequestRecord(request.method, raw_path, query, PENDING, caller is not None)
+        if len(self.requests) >= MAX_LOG:
+            del self.requests[: MAX_LOG // 10]
+        self.requests.append(record)
         self._in_flight += 1
         status = 500
         try:
@@ -237,10 +244,7 @@ class DemoSentry:
             return response
         finally:
             self._in_flight -= 1
-            if len(self.requests) >= MAX_LOG:
-                del self.requests[: MAX_LOG // 10]
-            record = RequestRecord(request.method, raw_path, query, status, caller is not None)
-            self.requests.append(record)
+            record.status = status
 
     async def _answer(
         self,

@@ -20,6 +20,7 @@ import anyio
 from starlette.responses import Response, StreamingResponse
 
 MAX_LOG = 50_000
+PENDING = 0  # a logged request's status until its answer is ready
 
 
 @dataclass
@@ -29,7 +30,7 @@ class RequestRecord:
     method: str
     path: str  # URL path as received (raw, still percent-encoded)
     query: str  # raw query string
-    status: int
+    status: int  # PENDING (0) while the demo is still answering
     authenticated: bool
 
     def as_dict(self) -> dict[str, Any]:

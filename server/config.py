@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,6 +20,27 @@ Dialect = Literal["sentry", "spec"]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_TIMEOUT = 600.0
+# Every environment variable the server reads, for --help (a test checks that none is missing
+# here or in the README's configuration table).
+ENVIRONMENT = (
+    "SENTRY_AUTH_TOKEN",
+    "SENTRY_ACCESS_TOKEN",
+    "SENTRY_URL",
+    "SENTRY_ORG",
+    "SENTRY_PROJECT",
+    "SENTRY_READ_ONLY",
+    "MCP_HTTP_TOKEN",
+    "LOG_LEVEL",
+)
+
+
+def package_version() -> str:
+    try:
+        return version("sentry-replays-mcp")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 class ConfigError(Exception):
@@ -54,8 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sentry-replays-mcp",
         description="MCP server for Sentry session replays.",
         epilog="Environment: SENTRY_AUTH_TOKEN (or SENTRY_ACCESS_TOKEN), SENTRY_URL, "
-        "SENTRY_ORG, SENTRY_PROJECT, SENTRY_READ_ONLY.",
+        "SENTRY_ORG, SENTRY_PROJECT, SENTRY_READ_ONLY, MCP_HTTP_TOKEN, LOG_LEVEL. "
+        "A flag wins over its variable.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     parser.add_argument("--demo", action="store_true", help="serve embedded demo data (no token)")
     parser.add_argument(
         "--demo-dialect",
@@ -100,8 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ORIGIN",
         help="extra browser Origin to accept, e.g. https://mcp.example.com (repeatable)",
     )
-    parser.add_argument("--timeout", type=float, help="Sentry request timeout, seconds (30)")
-    parser.add_argument("--log-level", help="stderr log level (env LOG_LEVEL, default WARNING)")
+    parser.add_argument(
+        "--timeout", type=float, help="Sentry request timeout, seconds (default 30, at most 600)"
+    )
+    parser.add_argument(
+        "--log-level",
+        help=f"stderr log level: {', '.join(LOG_LEVELS)} (env LOG_LEVEL, default WARNING)",
+    )
     return parser
 
 
@@ -151,8 +180,16 @@ def load_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
             "(or --http-token), bind to 127.0.0.1, or pass --insecure-no-auth."
         )
     timeout = args.timeout if args.timeout is not None else 30.0
-    if not 0 < timeout <= 600:
-        raise ConfigError(f"--timeout must be between 0 and 600 seconds, got {timeout:g}.")
+    if not 0 < timeout <= MAX_TIMEOUT:
+        raise ConfigError(
+            f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout:g}."
+        )
+    log_level = (args.log_level or env.get("LOG_LEVEL") or "WARNING").strip().upper()
+    if log_level not in LOG_LEVELS:
+        given = args.log_level or env.get("LOG_LEVEL")
+        raise ConfigError(
+            f"--log-level (LOG_LEVEL) must be one of {', '.join(LOG_LEVELS)}, got {given!r}."
+        )
     return Settings(
         token=token,
         url=url,
@@ -165,7 +202,7 @@ def load_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
         host=host,
         port=port,
         timeout=timeout,
-        log_level=(args.log_level or env.get("LOG_LEVEL") or "WARNING").upper(),
+        log_level=log_level,
         http_token=http_token,
         insecure_no_auth=bool(args.insecure_no_auth),
         allowed_hosts=tuple(args.allowed_host),

@@ -1,10 +1,18 @@
 """Flags and environment resolve once into frozen Settings; a missing token is a clear error."""
 
 import dataclasses
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from sentry_replays_mcp.server.config import ConfigError, load_settings
+from sentry_replays_mcp.server.config import ENVIRONMENT, ConfigError, load_settings
+
+from .readme import section
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TOKEN = "sntryu_" + "f" * 64
 
@@ -65,6 +73,14 @@ def test_settings_are_frozen_and_hide_the_token():
         (["--port", "70000"], {}, "--port"),
         (["--transport", "sse", "--host", "0.0.0.0"], {}, "MCP_HTTP_TOKEN"),
         (["--http-token", "short"], {}, "at least 16"),
+        (
+            ["--log-level", "bogus"],
+            {},
+            r"--log-level \(LOG_LEVEL\) must be one of DEBUG, .*'bogus'",
+        ),
+        ([], {"LOG_LEVEL": "bogus"}, r"--log-level \(LOG_LEVEL\) must be one of"),
+        (["--timeout", "0"], {}, "more than 0 and at most 600 seconds, got 0"),
+        (["--timeout", "601"], {}, "at most 600 seconds, got 601"),
     ],
 )
 def test_bad_settings_are_refused_with_the_setting_named(argv, env, message):
@@ -79,3 +95,70 @@ def test_non_loopback_http_needs_a_caller_token_or_an_explicit_opt_out():
     assert with_token.http_token == "x" * 32 and "x" * 32 not in repr(with_token)
     assert load_settings([*argv, "--insecure-no-auth"], base).insecure_no_auth
     assert load_settings(["--transport", "sse"], base).loopback  # 127.0.0.1 needs no token
+
+
+def test_log_level_in_any_case():
+    assert (
+        load_settings([], {"SENTRY_AUTH_TOKEN": TOKEN, "LOG_LEVEL": "debug"}).log_level == "DEBUG"
+    )
+
+
+def run_program(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sentry_replays_mcp.server", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize(
+    "argv,env",
+    [(["--demo", "--log-level", "bogus"], {}), (["--demo"], {"LOG_LEVEL": "bogus"})],
+    ids=["flag", "environment"],
+)
+def test_a_bad_log_level_is_one_line_not_a_traceback(argv, env):
+    done = run_program(*argv, env=env)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("sentry-replays-mcp: --log-level (LOG_LEVEL) must be one of")
+
+
+def test_version():
+    from importlib.metadata import version
+
+    done = run_program("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"sentry-replays-mcp {version('sentry-replays-mcp')}"
+
+
+def environment_read_by_the_server() -> set[str]:
+    """Every environment variable name the server's sources read."""
+    names = set()
+    for path in (ROOT / "server").rglob("*.py"):
+        text = path.read_text()
+        names |= set(re.findall(r"env(?:iron)?\.get\(\s*\"([A-Z][A-Z0-9_]+)\"", text))
+        names |= set(re.findall(r"_flag\(\s*env,\s*\"([A-Z][A-Z0-9_]+)\"", text))
+    return names
+
+
+def test_every_environment_variable_is_in_help_and_readme():
+    read = environment_read_by_the_server()
+    assert {"SENTRY_AUTH_TOKEN", "MCP_HTTP_TOKEN", "LOG_LEVEL"} <= read  # the scan works
+    assert read <= set(ENVIRONMENT), f"not in config.ENVIRONMENT: {read - set(ENVIRONMENT)}"
+    shown = " ".join(run_program("--help").stdout.split())
+    table = section("Configuration")
+    for name in ENVIRONMENT:
+        assert name in shown, f"{name} missing from --help"
+        assert f"`{name}" in table, f"{name} missing from the README's configuration table"
+
+
+def test_every_flag_is_in_the_readme():
+    from sentry_replays_mcp.server.config import build_parser
+
+    table = section("Configuration")
+    flags = {f for action in build_parser()._actions for f in action.option_strings}
+    missing = sorted(f for f in flags - {"-h", "--help"} if f"`{f}" not in table)
+    assert not missing, f"flags missing from the README's configuration table: {missing}"

@@ -17,6 +17,7 @@ import pytest
 
 from .e2e import (
     ALL_TOOLS,
+    INSPECTOR_PACKAGE,
     INSTALL_TIMEOUT,
     KNOWN_REPLAY,
     Running,
@@ -24,6 +25,7 @@ from .e2e import (
     run_and_wait,
     running_server,
 )
+from .readme import blocks, command_line, section
 
 # The first test may install the inspector (bounded by INSTALL_TIMEOUT) before it runs.
 pytestmark = pytest.mark.timeout(INSTALL_TIMEOUT + 120)
@@ -112,3 +114,22 @@ def test_inspector_shows_a_bad_argument_as_a_tool_error(
     assert result["isError"] is True
     assert named in result["content"][0]["text"].lower()
     assert "structuredContent" not in result
+
+
+def test_the_readme_recipe_prints_what_the_readme_shows(inspector: Path):
+    """The README's inspector command, run as written (npx swapped for the installed copy of
+    the same pinned package, the checkout's venv for this one's), prints the text shown."""
+    text = section("The MCP inspector")
+    recipe = command_line(blocks(text, "sh")[0])
+    assert recipe[:4] == ["npx", "-y", INSPECTOR_PACKAGE, "--cli"], recipe
+    argv = [str(SERVER_SCRIPT) if a == ".venv/bin/sentry-replays-mcp" else a for a in recipe[4:]]
+    assert str(SERVER_SCRIPT) in argv, "the recipe does not start this checkout's server"
+    result = run_and_wait([str(inspector), "--cli", *argv], timeout=60)
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    shown = blocks(text)[0]
+    shown_text = shown.split('"text": "\n', 1)[1].split('"}],', 1)[0]
+    assert printed["content"][0]["text"] == shown_text
+    structured = printed["structuredContent"]
+    assert f'"next_cursor": "{structured["next_cursor"]}"' in shown
+    assert f'"id": "{structured["replays"][0]["id"]}"' in shown

@@ -1,0 +1,46 @@
+"""What the README shows an agent's output to be is what the demo prints, so it cannot drift.
+
+The inspector recipe and its printed output are checked in `test_inspector.py`, which runs
+the command as written."""
+
+from __future__ import annotations
+
+import pytest
+from mcp import Client
+
+from sentry_replays_mcp.server.app import build_server
+from sentry_replays_mcp.server.config import Settings
+from sentry_replays_mcp.server.demo import DemoSentry
+
+from .conftest import text_of
+from .readme import README, blocks, excerpt_problems, section
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_summarize_replay_excerpt_is_what_the_demo_prints():
+    (shown,) = blocks(section("What happened in a session: `summarize_replay`"))
+    story = DemoSentry().story_replay_id
+    async with Client(build_server(Settings(demo=True))) as client:  # what --demo serves
+        result = await client.call_tool("summarize_replay", {"replay_id": story})
+    actual = text_of(result).splitlines()
+    problems = excerpt_problems(shown.splitlines(), actual)
+    assert not problems, "\n".join([*problems, "the demo prints:", *actual])
+
+
+def test_the_excerpt_check_catches_drift():
+    actual = ["a", "b", "c long line", "d"]
+    assert not excerpt_problems(["a", "…", "c long…", "d"], actual)
+    assert excerpt_problems(["a", "c long line"], actual)  # not consecutive without a `…`
+    assert excerpt_problems(["d", "…", "a"], actual)  # order
+    assert excerpt_problems(["## Timeline (23 moments)"], ["## Timeline (22 moments)"])
+
+
+def test_every_npx_command_pins_the_inspector_and_answers_yes():
+    from .e2e import INSPECTOR_PACKAGE
+
+    text = README.read_text()
+    mentions = [line for line in text.splitlines() if "npx" in line]
+    assert mentions
+    for line in mentions:
+        assert f"npx -y {INSPECTOR_PACKAGE}" in line, line

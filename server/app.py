@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sentry_replays_mcp")
 DEMO_URL = "http://demo.invalid"
-DEMO_ORGANIZATION = "acme"  # the demo data set's organization (server.demo.DEMO_ORG)
+DEMO_ORGANIZATION = "acme"  # the demo data set's organization (`server/demo`: DEMO_ORG)
 
 INSTRUCTIONS = """\
 Sentry session replays: recordings of real users' browser sessions.

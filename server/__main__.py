@@ -69,9 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if anyio.run(_stdio_until_signal, server):
             _leave()  # stopped by a signal: do not wait for the blocked stdin reader thread
     else:
-        from sentry_replays_mcp.server.http import (
-            serve_http,  # uvicorn and Starlette only when serving HTTP
-        )
+        # uvicorn and Starlette are imported only when serving HTTP
+        from sentry_replays_mcp.server.http import serve_http
 
         serve_http(server, settings)
     return 0

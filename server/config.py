@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from typing import Literal
 
 DEFAULT_URL = "https://sentry.io"

@@ -38,8 +38,9 @@ for i in $(seq 1 "$runs"); do
   set -e
   summary=$(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$log" | tail -n 1 || true)
   echo "run $i: exit $code: ${summary:-no pytest summary (see below)}" >&2
-  p=$(grep -oE '[0-9]+ passed' <<<"$summary" | awk '{s += $1} END {print s + 0}')
-  f=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$summary" | awk '{s += $1} END {print s + 0}')
+  # "N failed, M passed, K errors in ...": awk alone, so a count that is absent reads as 0
+  p=$(awk '{for (i = 2; i <= NF; i++) if ($i ~ /^passed,?$/) s += $(i - 1)} END {print s + 0}' <<<"$summary")
+  f=$(awk '{for (i = 2; i <= NF; i++) if ($i ~ /^(failed|errors?),?$/) s += $(i - 1)} END {print s + 0}' <<<"$summary")
   passed=$((passed + p))
   failed=$((failed + f))
   if [ "$code" -ne 0 ]; then

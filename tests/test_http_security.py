@@ -263,7 +263,7 @@ INITIALIZE_LINE = (
 )
 
 
-def stdio_stop(how: str, signum: int = signal.SIGTERM, within: float = 3) -> tuple[int, str]:
+def stdio_stop(how: str, signum: int = signal.SIGTERM, within: float = 15) -> tuple[int, str]:
     """Start the stdio server, complete an initialize, then stop it `how` ("signal": send
     `signum` with stdin still open; "eof": close stdin, as MCP hosts do first). Returns the
     exit code and stderr; fails if it has not ended `within` seconds."""

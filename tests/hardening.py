@@ -21,7 +21,6 @@ import re
 import secrets
 import string
 import threading
-import time
 import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -34,6 +33,8 @@ from sentry_replays_mcp.server.demo import DEMO_TOKEN, DemoSentry, RequestRecord
 from sentry_replays_mcp.server.demo.serving import bind_socket, make_server, origin_of
 from sentry_replays_mcp.tools import ALL_TOOLS
 from sentry_replays_mcp.tools.api.routes import ROUTES
+
+from .waiting import until_sync
 
 SECRET_TOKEN = "sntryu_SECRET_" + secrets.token_hex(20)
 BUDGET = 40_000
@@ -95,11 +96,15 @@ def serving(demos: Sequence[DemoSentry], timeout: float = 10.0) -> Iterator[list
             )
             thread.start()
             started.append((demo, sock, server, thread))
-        deadline = time.monotonic() + timeout
-        while not all(server.started for _, _, server, _ in started):
-            assert time.monotonic() < deadline, "the demo Sentries did not start in time"
-            assert all(t.is_alive() for *_, t in started), "a demo Sentry thread died"
-            time.sleep(0.01)
+        up = until_sync(
+            lambda: (
+                all(server.started for _, _, server, _ in started)
+                or not all(t.is_alive() for *_, t in started)
+            ),
+            timeout,
+        )
+        assert all(t.is_alive() for *_, t in started), "a demo Sentry thread died"
+        assert up, "the demo Sentries did not start in time"
         yield [demo.base_url_for(origin_of(sock)) for demo, sock, _, _ in started]
     finally:
         for _, _, server, _ in started:

@@ -32,6 +32,7 @@ from .e2e import (
     server_command,
     server_env,
 )
+from .waiting import until
 
 pytestmark = pytest.mark.anyio
 
@@ -225,8 +226,8 @@ async def test_sigterm_during_a_call_stops_the_server_in_bounded_time(
             with anyio.fail_after(GRACEFUL_SECONDS + 45):
                 async with anyio.create_task_group() as tg:
                     tg.start_soon(call)
-                    while slow.hits == 0:  # the call has reached Sentry and is waiting
-                        await anyio.sleep(0.02)
+                    # the call has reached Sentry and is waiting
+                    assert await until(lambda: slow.hits > 0), "the call never reached Sentry"
                     signalled = time.monotonic()
                     server.proc.send_signal(signal.SIGTERM)
                     code = await anyio.to_thread.run_sync(server.proc.wait, GRACEFUL_SECONDS + 30)

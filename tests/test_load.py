@@ -73,14 +73,11 @@ def open_sockets(pid: int) -> int:
     return count
 
 
-async def settled_sockets(pid: int, at_most: int, within: float = 10.0) -> int:
-    """The process's socket count once it is down to `at_most` (closing takes a moment)."""
-    deadline = time.monotonic() + within
-    while True:
-        count = open_sockets(pid)
-        if count <= at_most or time.monotonic() > deadline:
-            return count
-        await anyio.sleep(0.1)
+async def settled_sockets(pid: int, at_most: int, within: float = 20.0) -> int:
+    """The process's socket count once it is down to `at_most` (closing takes a moment), or
+    as it stands when the bound runs out."""
+    await until(lambda: open_sockets(pid) <= at_most, within)
+    return open_sockets(pid)
 
 
 # -- streamable HTTP -------------------------------------------------------------------------
@@ -209,10 +206,9 @@ async def test_sessions_leave_no_task_or_connection_behind(watch: Watch):
     with anyio.fail_after(60):
         async with anyio.create_task_group() as group:
             group.start_soon(lambda: web.serve(sockets=[sock]))
-            while not web.started:
-                await anyio.sleep(0.01)
+            assert await until(lambda: web.started), "uvicorn did not start"
             await load_round_warm_up(url)
-            await anyio.sleep(0.2)
+            await anyio.sleep(0.2)  # window: the warm-up settles (longer only raises `before`)
             before = len(asyncio.all_tasks())
 
             round_ = Round()
@@ -221,12 +217,10 @@ async def test_sessions_leave_no_task_or_connection_behind(watch: Watch):
                     sessions.start_soon(few_calls, url, number, round_)
             async with Client(url) as client, anyio.create_task_group() as pair:
                 pair.start_soon(lambda: call(client, "summarize_replay", {"replay_id": STORY}))
-                await anyio.sleep(0.01)
+                await anyio.sleep(0.01)  # window: the call is under way when it is cancelled
                 pair.cancel_scope.cancel()
 
-            deadline = time.monotonic() + 5
-            while len(asyncio.all_tasks()) > before and time.monotonic() < deadline:
-                await anyio.sleep(0.05)
+            await until(lambda: len(asyncio.all_tasks()) <= before)
             after = len(asyncio.all_tasks())
             leftovers = [t.get_coro() for t in asyncio.all_tasks()][:20]
             web.should_exit = True
@@ -294,7 +288,7 @@ async def test_cancelling_a_call_over_http_stops_its_upstream_work(
             group.cancel_scope.cancel()
         assert asked, "summarize_replay never asked for a recording page"
         at_cancel = pages(demo)
-        await anyio.sleep(1.3)  # a window with room for four more pages, had it gone on
+        await anyio.sleep(1.3)  # window: room for four more pages, had it gone on
         later = pages(demo)
         still = await call(client, "list_replays", {"limit": 1})
     sockets_after = await settled_sockets(pid, sockets_before)

@@ -173,7 +173,7 @@ async def test_cancelling_stops_the_upstream_work(mcp_server, demo: DemoSentry):
             asked = await until(lambda: pages() >= 1)
             group.cancel_scope.cancel()
         started = pages()
-        await anyio.sleep(2.0)  # a window with room for three more pages, had it gone on
+        await anyio.sleep(2.0)  # window: room for three more pages, had it gone on
         later = pages()
     assert asked and 1 <= started <= 3
     assert later - started <= 1, "no new pages are fetched once the call is cancelled"

@@ -1,8 +1,11 @@
 """Waiting for an event, not for a length of time: every wait here is bounded in time and in
-the number of looks, and says whether the event came."""
+the number of looks, and says whether the event came. Tests wait only through these (or in an
+observation window, a sleep whose line says `# window:`, during which something must NOT
+happen); `test_suite_rules.py` checks that."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import anyio
@@ -18,4 +21,16 @@ async def until(event: Callable[[], bool], within: float = 20.0) -> bool:
             if event():
                 return True
             await anyio.sleep(LOOK_EVERY)
+    return event()
+
+
+def until_sync(event: Callable[[], bool], within: float = 20.0) -> bool:
+    """`until` for code outside an event loop (threads, start-up of servers in threads)."""
+    deadline = time.monotonic() + within
+    for _ in range(int(within / LOOK_EVERY) + 1):
+        if event():
+            return True
+        if time.monotonic() > deadline:
+            break
+        time.sleep(LOOK_EVERY)
     return event()

@@ -27,23 +27,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from sentry_replays_mcp.server.config import ENVIRONMENT
 from sentry_replays_mcp.tools import ALL_TOOLS as TOOL_REGISTRY
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 15.0
 ANNOUNCE = re.compile(r"sentry-replays-mcp: serving (\S+) at (http://\S+)")
-# Variables of the developer's shell that would change what the server does.
-SCRUBBED_ENV = (
-    "MCP_HTTP_TOKEN",
-    "SENTRY_AUTH_TOKEN",
-    "SENTRY_ACCESS_TOKEN",
-    "SENTRY_URL",
-    "SENTRY_ORG",
-    "SENTRY_PROJECT",
-    "SENTRY_READ_ONLY",
-    "LOG_LEVEL",
-)
+# Variables of the developer's shell that would change what the server does: all it reads.
+SCRUBBED_ENV = ENVIRONMENT
 
 # What a SIGTERM must end the server with (uvicorn re-raises the signal after its graceful
 # shutdown; the server's own handler turns that into a normal exit).

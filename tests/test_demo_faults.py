@@ -23,6 +23,7 @@ BASE = "http://127.0.0.1:9/api/0/"
 LIST = f"organizations/{DEMO_ORG}/replays/"
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 ROOT = Path(__file__).resolve().parents[1]
+DEMO_PROGRAM = (sys.executable, "-m", "sentry_replays_mcp.server.demo")
 
 
 @pytest.fixture
@@ -169,15 +170,7 @@ def _first_line(proc: subprocess.Popen[str], timeout: float) -> str:
 
 def test_console_script_prints_json_then_serves():
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "sentry_replays_mcp.server.demo",
-        "--port",
-        "0",
-        "--token",
-        "t0ken-for-test",
-    ]
+    cmd = [*DEMO_PROGRAM, "--port", "0", "--token", "t0ken-for-test"]
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     )
@@ -200,14 +193,6 @@ def test_console_script_prints_json_then_serves():
 
 
 def test_console_script_refuses_a_public_host():
-    cmd = [
-        sys.executable,
-        "-m",
-        "sentry_replays_mcp.server.demo",
-        "--port",
-        "0",
-        "--host",
-        "0.0.0.0",
-    ]
+    cmd = [*DEMO_PROGRAM, "--port", "0", "--host", "0.0.0.0"]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert done.returncode == 2 and done.stdout == "" and "--allow-remote" in done.stderr

@@ -146,6 +146,24 @@ def _flag(env: Mapping[str, str], name: str) -> bool | None:
     raise ConfigError(f"{name} must be 1/true/yes or 0/false/no, got {raw!r}.")
 
 
+def _timeout(given: float | None) -> float:
+    timeout = 30.0 if given is None else given
+    if not 0 < timeout <= MAX_TIMEOUT:
+        raise ConfigError(
+            f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout:g}."
+        )
+    return timeout
+
+
+def _log_level(given: str | None) -> str:
+    level = (given or "WARNING").strip().upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(
+            f"--log-level (LOG_LEVEL) must be one of {', '.join(LOG_LEVELS)}, got {given!r}."
+        )
+    return level
+
+
 def load_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
     """Parse flags and environment into Settings, or raise ConfigError (argparse exits on
     unknown flags with its own usage message)."""
@@ -179,17 +197,8 @@ def load_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
             f"Refusing to serve on {host} without caller authentication: set MCP_HTTP_TOKEN "
             "(or --http-token), bind to 127.0.0.1, or pass --insecure-no-auth."
         )
-    timeout = args.timeout if args.timeout is not None else 30.0
-    if not 0 < timeout <= MAX_TIMEOUT:
-        raise ConfigError(
-            f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout:g}."
-        )
-    log_level = (args.log_level or env.get("LOG_LEVEL") or "WARNING").strip().upper()
-    if log_level not in LOG_LEVELS:
-        given = args.log_level or env.get("LOG_LEVEL")
-        raise ConfigError(
-            f"--log-level (LOG_LEVEL) must be one of {', '.join(LOG_LEVELS)}, got {given!r}."
-        )
+    timeout = _timeout(args.timeout)
+    log_level = _log_level(args.log_level or env.get("LOG_LEVEL"))
     return Settings(
         token=token,
         url=url,

@@ -153,6 +153,11 @@ def deletes(records: Iterable[RequestRecord]) -> list[RequestRecord]:
     return [r for r in records if r.method == "DELETE"]
 
 
+def pages(demo: DemoSentry) -> int:
+    """Recording-segment pages the demo has been asked for."""
+    return sum("recording-segments" in r.path for r in list(demo.requests))
+
+
 # -- results ---------------------------------------------------------------------------------
 
 

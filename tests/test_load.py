@@ -30,8 +30,17 @@ from sentry_replays_mcp.server.demo.serving import bind_socket
 from sentry_replays_mcp.server.http import http_app
 
 from .e2e import ROOT, Running, running_server
-from .hardening import SECRET_TOKEN, Watch, all_text, call, deletes, off_route, watched
-from .waiting import until
+from .hardening import (
+    SECRET_TOKEN,
+    Watch,
+    all_text,
+    call,
+    deletes,
+    off_route,
+    pages,
+    watched,
+)
+from .waiting import cancel_when, until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("watch")]
 
@@ -208,17 +217,21 @@ async def test_sessions_leave_no_task_or_connection_behind(watch: Watch):
             group.start_soon(lambda: web.serve(sockets=[sock]))
             assert await until(lambda: web.started), "uvicorn did not start"
             await load_round_warm_up(url)
-            await anyio.sleep(0.2)  # window: the warm-up settles (longer only raises `before`)
+            state = web.server_state  # uvicorn's own count of connections and requests
+            closed = await until(lambda: not state.connections and not state.tasks)
+            assert closed, "the warm-up's connections stayed open"
             before = len(asyncio.all_tasks())
 
             round_ = Round()
             async with anyio.create_task_group() as sessions:
                 for number in range(20):
                     sessions.start_soon(few_calls, url, number, round_)
-            async with Client(url) as client, anyio.create_task_group() as pair:
-                pair.start_soon(lambda: call(client, "summarize_replay", {"replay_id": STORY}))
-                await anyio.sleep(0.01)  # window: the call is under way when it is cancelled
-                pair.cancel_scope.cancel()
+            async with Client(url) as client:  # cancelled once the server has its request
+                asked, args = state.total_requests, {"replay_id": STORY}
+                reached = await cancel_when(
+                    lambda: state.total_requests > asked, call, client, "summarize_replay", args
+                )
+                assert reached, "the server never received the call"
 
             await until(lambda: len(asyncio.all_tasks()) <= before)
             after = len(asyncio.all_tasks())
@@ -255,10 +268,6 @@ def slow_recording(demo: DemoSentry) -> None:
     )  # fmt: skip
 
 
-def pages(demo: DemoSentry) -> int:
-    return sum("recording-segments" in r.path for r in list(demo.requests))
-
-
 @pytest.fixture(scope="module")
 def slow_program() -> Iterator[tuple[DemoSentry, Running]]:
     """The real program over streamable HTTP; its Sentry is a loopback demo."""
@@ -282,10 +291,8 @@ async def test_cancelling_a_call_over_http_stops_its_upstream_work(
     async with Client(running.endpoint, mode=mode) as client:
         await call(client, "list_replays", {"limit": 1})  # warm up
         sockets_before = open_sockets(pid)
-        async with anyio.create_task_group() as group:  # cancelled once a page was asked for
-            group.start_soon(call, client, "summarize_replay", {"replay_id": demo.story_replay_id})
-            asked = await until(lambda: pages(demo) >= 1)
-            group.cancel_scope.cancel()
+        args = {"replay_id": demo.story_replay_id}
+        asked = await cancel_when(lambda: pages(demo) >= 1, call, client, "summarize_replay", args)
         assert asked, "summarize_replay never asked for a recording page"
         at_cancel = pages(demo)
         await anyio.sleep(1.3)  # window: room for four more pages, had it gone on

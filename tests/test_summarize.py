@@ -11,7 +11,8 @@ from sentry_replays_mcp.server.demo import DemoSentry
 from sentry_replays_mcp.tools.summary import GROUPS
 
 from .conftest import text_of
-from .waiting import until
+from .hardening import pages
+from .waiting import cancel_when
 
 pytestmark = pytest.mark.anyio
 OFFSET = re.compile(r"^\+(\d+):(\d\d)")
@@ -162,19 +163,14 @@ async def test_cancelling_stops_the_upstream_work(mcp_server, demo: DemoSentry):
         },
     )
 
-    def pages() -> int:
-        return len([r for r in demo.requests if "recording-segments" in r.path])
-
     async with Client(mcp_server) as client:
-        async with anyio.create_task_group() as group:  # cancelled once a page was asked for
-            group.start_soon(
-                client.call_tool, "summarize_replay", {"replay_id": demo.story_replay_id}
-            )
-            asked = await until(lambda: pages() >= 1)
-            group.cancel_scope.cancel()
-        started = pages()
+        args = {"replay_id": demo.story_replay_id}
+        asked = await cancel_when(
+            lambda: pages(demo) >= 1, client.call_tool, "summarize_replay", args
+        )
+        started = pages(demo)
         await anyio.sleep(2.0)  # window: room for three more pages, had it gone on
-        later = pages()
+        later = pages(demo)
     assert asked and 1 <= started <= 3
     assert later - started <= 1, "no new pages are fetched once the call is cancelled"
 

@@ -6,7 +6,8 @@ happen); `test_suite_rules.py` checks that."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import anyio
 
@@ -34,3 +35,15 @@ def until_sync(event: Callable[[], bool], within: float = 20.0) -> bool:
             break
         time.sleep(LOOK_EVERY)
     return event()
+
+
+async def cancel_when(
+    event: Callable[[], bool], work: Callable[..., Awaitable[Any]], *args: Any
+) -> bool:
+    """Start `work(*args)`, cancel it once `event()` is seen (bounded by `until`); says whether
+    the event came before the cancel."""
+    async with anyio.create_task_group() as group:
+        group.start_soon(work, *args)
+        seen = await until(event)
+        group.cancel_scope.cancel()
+    return seen

@@ -27,6 +27,11 @@ from .e2e import ALL_TOOLS, ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 IMPORT_NAME = "sentry_replays_mcp"
+# Prints whether plain `server` and `tools` can be imported, and whether ours can.
+FIND_SPECS = (
+    "import importlib.util as u; print(u.find_spec('server'), u.find_spec('tools'),"
+    " 'found' if u.find_spec('sentry_replays_mcp.tools') else 'missing')"
+)
 
 
 def canonical(name: str) -> str:
@@ -99,12 +104,6 @@ def test_the_editable_install_exposes_no_generic_names(tmp_path: Path):
         timeout=60,
     )
     assert done.stdout.split() == ["None", "None", "found"], done.stderr
-
-
-FIND_SPECS = (
-    "import importlib.util as u; print(u.find_spec('server'), u.find_spec('tools'),"
-    " 'found' if u.find_spec('sentry_replays_mcp.tools') else 'missing')"
-)
 
 
 # -- the wheel, beside another distribution's `tools` ------------------------------------------

@@ -50,7 +50,11 @@ async def test_the_code_deletes_and_the_replay_is_archived(mcp_server, demo: Dem
         assert after.is_error
 
 
-@pytest.mark.parametrize("code", ["nope", "", "0-000000000000", "ffffffff-abcdefabcdef"])
+# A signature with non-ASCII text, which hmac.compare_digest refuses to compare as str (a crash,
+# "failed unexpectedly", before it was compared as bytes).
+@pytest.mark.parametrize(
+    "code", ["nope", "", "0-000000000000", "ffffffff-abcdefabcdef", "ffffffff-abcdéfabcdef"]
+)
 async def test_a_wrong_code_deletes_nothing(mcp_server, demo: DemoSentry, code: str):
     async with Client(mcp_server) as client:
         await preview(client, demo.story_replay_id)

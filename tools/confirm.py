@@ -38,7 +38,9 @@ class ConfirmationCodes:
             expires = int(expires_hex, 16)
         except ValueError:
             expires = -1
-        if expires < 0 or not hmac.compare_digest(signature, self._sign(binding, expires)):
+        expected = self._sign(binding, expires).encode()
+        # as bytes: compare_digest raises TypeError on non-ASCII str
+        if expires < 0 or not hmac.compare_digest(signature.encode(), expected):
             raise BadInput(
                 "That confirmation code is not valid for this organization, project and replay. "
                 "Nothing was deleted. Call delete_replay without confirm to get a new code."

@@ -45,7 +45,10 @@ for i in $(seq 1 "$runs"); do
   failed=$((failed + f))
   if [ "$code" -ne 0 ]; then
     [ -z "$summary" ] && failed=$((failed + 1))
-    grep -E '^(FAILED|ERROR) ' "$log" >&2 || tail -n 30 "$log" >&2
+    kept=$(mktemp "${TMPDIR:-/tmp}/stress-run-$i-XXXXXX.txt")
+    cp "$log" "$kept"
+    grep -E '^(FAILED|ERROR) tests/' "$log" >&2 || tail -n 30 "$log" >&2
+    echo "run $i's whole output: $kept" >&2
   fi
 done
 echo "$passed passed, $failed failed"

@@ -13,7 +13,7 @@ from mcp.server.mcpserver import MCPServer
 
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
-from sentry_replays_mcp.tools.context import ToolState
+from sentry_replays_mcp.tools.kit.state import ToolState
 
 if TYPE_CHECKING:
     from sentry_replays_mcp.tools.api.client import SentryClient

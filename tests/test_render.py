@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sentry_replays_mcp.tools import render as r
+from sentry_replays_mcp.tools.kit import text as r
 
 
 @pytest.mark.parametrize(

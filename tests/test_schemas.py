@@ -4,7 +4,7 @@ import pytest
 from mcp import Client
 
 from sentry_replays_mcp.server.demo import DemoSentry
-from sentry_replays_mcp.tools.schemas import compact
+from sentry_replays_mcp.tools.kit.schemas import compact
 
 from .conftest import text_of
 

@@ -7,8 +7,8 @@ from mcp import Client
 from mcp.types import ElicitResult
 
 from sentry_replays_mcp.server.demo import DemoSentry
-from sentry_replays_mcp.tools.api.errors import BadInput
-from sentry_replays_mcp.tools.confirm import ConfirmationCodes
+from sentry_replays_mcp.tools.kit.confirm import ConfirmationCodes
+from sentry_replays_mcp.tools.kit.errors import BadInput
 
 from .conftest import build_for, text_of
 

@@ -9,7 +9,7 @@ import pytest
 from mcp import Client
 
 from sentry_replays_mcp.server.demo import DemoSentry
-from sentry_replays_mcp.tools.params import parse_replay_ref
+from sentry_replays_mcp.tools.kit.resolve import parse_replay_ref
 
 from .conftest import text_of
 
@@ -80,8 +80,7 @@ async def test_hostile_replay_data_stays_inert(mcp_server, demo: DemoSentry):
     ],
 )
 def test_replay_urls(url, org):
-    ref = parse_replay_ref(url)
-    assert ref.replay_id == HEX and ref.organization == org
+    assert parse_replay_ref(url) == (HEX, org)
 
 
 @pytest.mark.parametrize(

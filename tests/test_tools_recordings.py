@@ -117,7 +117,7 @@ async def test_a_replay_just_read_is_not_fetched_again(mcp_server, demo: DemoSen
 
 def test_recent_replays_expire_and_are_bounded():
     from sentry_replays_mcp.tools.api.models import Replay
-    from sentry_replays_mcp.tools.context import RECENT_MAX, RecentReplays
+    from sentry_replays_mcp.tools.kit.state import RECENT_MAX, RecentReplays
 
     now = [0.0]
     recent = RecentReplays(clock=lambda: now[0])

@@ -10,16 +10,16 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from sentry_replays_mcp.tools import render as r
 from sentry_replays_mcp.tools.api import ids
-from sentry_replays_mcp.tools.api.errors import SentryError
 from sentry_replays_mcp.tools.api.models import RecordingSegment, Replay
-from sentry_replays_mcp.tools.concurrently import concurrently
-from sentry_replays_mcp.tools.context import ToolState, state_of
-from sentry_replays_mcp.tools.lookup import Target, find_replay, project_for, target
-from sentry_replays_mcp.tools.output import answer, json_size, offset_cursor, within_budget
-from sentry_replays_mcp.tools.params import Cursor, Organization, Project, ReplayRef
-from sentry_replays_mcp.tools.registry import ToolSpec, define
+from sentry_replays_mcp.tools.api.pagination import Page
+from sentry_replays_mcp.tools.kit import text as r
+from sentry_replays_mcp.tools.kit.answer import answer
+from sentry_replays_mcp.tools.kit.paging import fit_page
+from sentry_replays_mcp.tools.kit.params import Cursor, Organization, Project, ReplayRef
+from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
+from sentry_replays_mcp.tools.kit.resolve import ResolvedReplay, resolve, resolve_with, target
+from sentry_replays_mcp.tools.kit.state import state_of
 from sentry_replays_mcp.tools.timeline import mix_text, summarize
 
 TOOLS: list[ToolSpec] = []
@@ -49,17 +49,9 @@ class SegmentList(BaseModel):
     events_available: bool = Field(description="False when the server sent only metadata.")
 
 
-async def _replay_or_none(state: ToolState, where: Target) -> Replay | None:
-    try:
-        return await find_replay(state, where)
-    except SentryError:
-        return None  # offsets then count from the first event seen
-
-
-async def _context(state: ToolState, where: Target) -> tuple[str, Replay | None]:
-    """The project for the path, and the replay (for its start time) when it can be had."""
-    project, replay = await project_for(state, where)
-    return project, replay or await _replay_or_none(state, where)
+def _origin(replay: Replay | None) -> float | None:
+    """The replay's start in epoch milliseconds, which offsets count from."""
+    return replay.started_at.timestamp() * 1000 if replay and replay.started_at else None
 
 
 def segment_out(segment: RecordingSegment, origin: float | None, notable: int) -> SegmentOut:
@@ -82,9 +74,9 @@ def segment_out(segment: RecordingSegment, origin: float | None, notable: int) -
     return out
 
 
-def segment_line(seg: SegmentOut) -> list[str]:
+def segment_line(seg: SegmentOut, now: datetime) -> list[str]:
     if seg.events is None:
-        added = r.when(seg.date_added)
+        added = r.when(seg.date_added, now)
         return [f"- Segment {seg.segment_id}" + (f" · added {added}" if added else "")]
     span = None
     if seg.start_offset_ms is not None and seg.end_offset_ms is not None:
@@ -126,59 +118,50 @@ async def list_recording_segments(
     cursor: Cursor = None,
 ) -> Annotated[CallToolResult, SegmentList]:
     state = state_of(ctx)
-    where = target(state, replay_id, organization, project)
-    page = None
-    replay = state.recent.get(where.organization, where.replay_id)
-    if where.project is not None and replay is not None:
-        project_id = where.project
-    elif where.project is not None:  # the replay (for its start) and the page, at once
-        project_id = where.project
-        replay, page = await concurrently(
-            lambda: _replay_or_none(state, where),
-            lambda: state.client.list_recording_segments(
-                where.organization, project_id, where.replay_id, per_page=limit, cursor=cursor
-            ),
+
+    async def first_page(where: ResolvedReplay) -> Page[RecordingSegment]:
+        return await state.client.list_recording_segments(
+            where.organization,
+            where.needed_project(),
+            where.replay_id,
+            per_page=limit,
+            cursor=cursor,
         )
-    else:
-        project_id, replay = await _context(state, where)
-    if replay is not None and replay.archived:
+
+    found, page = await resolve_with(state, replay_id, organization, project, first_page)
+    if page is None:  # archived
         out = SegmentList(
-            replay_id=where.replay_id,
-            organization=where.organization,
-            project=project_id,
+            replay_id=found.replay_id,
+            organization=found.organization,
+            project=found.project or "",
             segments=[],
             events_available=False,
         )
-        return answer(
-            f"Replay {where.replay_id} was deleted (archived): it has no recording.",
-            out,
-            demo=state.demo,
-        )
-    if page is None:
-        page = await state.client.list_recording_segments(
-            where.organization, project_id, where.replay_id, per_page=limit, cursor=cursor
-        )
-    origin = replay.started_at.timestamp() * 1000 if replay and replay.started_at else None
-    rows = [segment_out(s, origin, NOTABLE_PER_SEGMENT) for s in page.items]
-    shown = within_budget(rows, lambda s: 2 * json_size(s.model_dump(exclude_none=True)) + 200)
-    next_cursor = page.next_cursor
-    if shown < len(rows):
-        next_cursor = offset_cursor(cursor, shown) or next_cursor
-        rows = rows[:shown]
+        text = f"Replay {found.replay_id} was deleted (archived): it has no recording."
+        return answer(state, text, out)
+    origin = _origin(found.replay)
+    segments = [segment_out(s, origin, NOTABLE_PER_SEGMENT) for s in page.items]
+    fitted = fit_page(segments, cursor, page.next_cursor, text_per_row=200)
+    rows, next_cursor = fitted.rows, fitted.next_cursor
     has_events = any(s.events is not None for s in page.items)
-    total = replay.count_segments if replay else None
+    total = found.replay.count_segments if found.replay else None
     out = SegmentList(
-        replay_id=where.replay_id,
-        organization=where.organization,
-        project=project_id,
+        replay_id=found.replay_id,
+        organization=found.organization,
+        project=found.needed_project(),
         segments=rows,
         count_segments=total,
         next_cursor=next_cursor,
         events_available=has_events,
     )
-    of_total = f" of {total}" if total is not None else ""
+    return answer(state, _list_text(out, origin is not None, state.now()), out)
+
+
+def _list_text(out: SegmentList, known_start: bool, now: datetime) -> str:
+    rows = out.segments
+    of_total = f" of {out.count_segments}" if out.count_segments is not None else ""
     lines = [
-        f"Recording of replay {where.replay_id}: {r.plural(len(rows), 'segment')}{of_total}"
+        f"Recording of replay {out.replay_id}: {r.plural(len(rows), 'segment')}{of_total}"
         + (f" from segment {rows[0].segment_id}" if rows else "")
         + "."
     ]
@@ -187,17 +170,19 @@ async def list_recording_segments(
             "No recording segments: the replay has no recording (yet), or the cursor "
             "is past the end."
         )
-    elif not has_events:
+    elif not out.events_available:
         lines.append("This server sends segment metadata only, not the recorded events.")
-    if origin is None and has_events:
+    if not known_start and out.events_available:
         lines.append("Offsets count from the first event on this page (replay start unknown).")
     for seg in rows:
-        lines += segment_line(seg)
-    if next_cursor:
-        lines.append(f'More segments: call list_recording_segments with cursor="{next_cursor}".')
-    elif rows and has_events:
+        lines += segment_line(seg, now)
+    if out.next_cursor:
+        lines.append(
+            f'More segments: call list_recording_segments with cursor="{out.next_cursor}".'
+        )
+    elif rows and out.events_available:
         lines.append("Next: get_recording_segment with a segment_id for all of its moments.")
-    return answer("\n".join(lines), out, demo=state.demo)
+    return "\n".join(lines)
 
 
 class SegmentDetail(SegmentOut):
@@ -226,22 +211,22 @@ async def get_recording_segment(
     state = state_of(ctx)
     where = target(state, replay_id, organization, project)
     number = ids.segment(segment_id)
-    project_id, replay = await _context(state, where)
+    found = await resolve(state, where, read="if_possible")
+    project_id = found.needed_project()
     segment = await state.client.get_recording_segment(
-        where.organization, project_id, where.replay_id, number, download=True
+        found.organization, project_id, found.replay_id, number, download=True
     )
-    origin = replay.started_at.timestamp() * 1000 if replay and replay.started_at else None
-    seg = segment_out(segment, origin, NOTABLE_ONE_SEGMENT)
+    seg = segment_out(segment, _origin(found.replay), NOTABLE_ONE_SEGMENT)
     out = SegmentDetail(
         **seg.model_dump(),
-        replay_id=where.replay_id,
-        organization=where.organization,
+        replay_id=found.replay_id,
+        organization=found.organization,
         project=project_id,
     )
-    lines = [f"Segment {number} of replay {where.replay_id}:"]
-    lines += segment_line(seg)
+    lines = [f"Segment {number} of replay {found.replay_id}:"]
+    lines += segment_line(seg, state.now())
     if seg.events is None:
         lines.append("This server sent the segment's metadata only, not its events.")
     if seg.skipped_events:
         lines.append(f"{r.plural(seg.skipped_events, 'malformed event')} skipped.")
-    return answer("\n".join(lines), out, demo=state.demo)
+    return answer(state, "\n".join(lines), out)

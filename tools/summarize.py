@@ -12,14 +12,16 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from sentry_replays_mcp.tools import events as ev
-from sentry_replays_mcp.tools import render as r
-from sentry_replays_mcp.tools.api.errors import BadInput, SentryError
+from sentry_replays_mcp.tools.api.errors import SentryError
 from sentry_replays_mcp.tools.api.models import Replay
-from sentry_replays_mcp.tools.context import ToolState, state_of
-from sentry_replays_mcp.tools.lookup import find_replay, target
-from sentry_replays_mcp.tools.output import answer, json_size
-from sentry_replays_mcp.tools.params import Detail, Organization, Project, ReplayRef
-from sentry_replays_mcp.tools.registry import ToolSpec, define
+from sentry_replays_mcp.tools.kit import text as r
+from sentry_replays_mcp.tools.kit.answer import answer, json_size
+from sentry_replays_mcp.tools.kit.errors import BadInput
+from sentry_replays_mcp.tools.kit.facts import user_of
+from sentry_replays_mcp.tools.kit.params import Detail, Organization, Project, ReplayRef
+from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
+from sentry_replays_mcp.tools.kit.resolve import resolve, target
+from sentry_replays_mcp.tools.kit.state import ToolState, state_of
 from sentry_replays_mcp.tools.summary import (
     DEFAULT_KINDS,
     GROUPS,
@@ -309,7 +311,7 @@ def problem_line(counts: dict[str, int]) -> str | None:
     return ", ".join(parts) if parts else None
 
 
-def render(out: ReplaySummary, replay: Replay) -> str:
+def render(out: ReplaySummary, replay: Replay, now: datetime) -> str:
     lines = [f"# What happened in replay {out.replay_id}"]
     facts = r.joined(
         [
@@ -324,7 +326,7 @@ def render(out: ReplaySummary, replay: Replay) -> str:
                 " on ",
             ),
             r.data(replay.environment) if replay.environment else None,
-            f"started {r.when(out.started_at)}" if out.started_at else None,
+            f"started {r.when(out.started_at, now)}" if out.started_at else None,
             f"lasted {r.duration(out.duration_seconds)}"
             if out.duration_seconds is not None
             else None,
@@ -437,24 +439,25 @@ async def summarize_replay(
     state = state_of(ctx)
     where = target(state, replay_id, organization, project)
     around_ms = parse_around(around) if around else None
-    replay = await find_replay(state, where)
-    project_id = where.project or replay.project_id or state.project_or_default(None)
+    found = await resolve(state, where, read="always")
+    assert found.replay is not None  # read="always" always reads it
+    replay = found.replay
     origin = replay.started_at.timestamp() * 1000 if replay.started_at else None
     digest = Digest(origin)
     out = ReplaySummary(
         replay_id=where.replay_id,
         organization=where.organization,
-        project=project_id,
+        project=found.project,
         archived=replay.archived,
         started_at=replay.started_at,
         duration_seconds=replay.duration,
         segments_total=replay.count_segments,
-        user=r.clean(replay.user.label, 120) if replay.user.label else None,
+        user=user_of(replay),
     )
-    if replay.archived or not project_id:
-        if not project_id and not replay.archived:
-            raise BadInput("Cannot tell which project this replay is in: pass project.")
-        return answer(render(out, replay), out, demo=state.demo)
+    now = state.now()
+    if found.archived:
+        return answer(state, render(out, replay, now), out)
+    project_id = found.needed_project()
     complete = await read_recording(
         state, ctx, where.organization, project_id, where.replay_id, digest, replay.count_segments
     )
@@ -475,7 +478,7 @@ async def summarize_replay(
         )
         out.timeline_more = out.timeline_more or None
         out.evidence_more = out.evidence_more or None
-        text = render(out, replay)
+        text = render(out, replay, now)
         if len(text) + json_size(out.model_dump(mode="json", exclude_none=True)) <= BUDGET:
             break
         if timeline_cap <= 10:
@@ -485,4 +488,4 @@ async def summarize_replay(
             max(1, window_cap // 2),
             max(3, line_cap // 2),
         )
-    return answer(text, out, demo=state.demo)
+    return answer(state, text, out)

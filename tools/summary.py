@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sentry_replays_mcp.tools import events as ev
-from sentry_replays_mcp.tools import render as r
 from sentry_replays_mcp.tools.events import (
     BROKEN,
     Event,
@@ -19,6 +18,7 @@ from sentry_replays_mcp.tools.events import (
     count_segments,
     scan_page,
 )
+from sentry_replays_mcp.tools.kit import text as r
 
 KEEP_EVENTS = 5_000  # normalised events kept per replay; incidents are kept beyond it
 KEEP_INCIDENTS = 1_000

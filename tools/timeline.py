@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sentry_replays_mcp.tools import render as r
 from sentry_replays_mcp.tools.events import KNOWN_KINDS, Event, Normalizer, millis
+from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.summary import DEFAULT_KINDS, collapse, describe
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
@@ -11,13 +12,14 @@ from mcp.server.mcpserver import Context, Elicit, Resolve
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from sentry_replays_mcp.tools import render as r
-from sentry_replays_mcp.tools.api.errors import BadInput, SentryError
-from sentry_replays_mcp.tools.context import ToolState, state_of
-from sentry_replays_mcp.tools.lookup import Target, find_replay, target
-from sentry_replays_mcp.tools.output import answer
-from sentry_replays_mcp.tools.params import Organization, Project, ReplayRef
-from sentry_replays_mcp.tools.registry import DESTRUCTIVE, ToolSpec, define
+from sentry_replays_mcp.tools.kit import text as r
+from sentry_replays_mcp.tools.kit.answer import answer
+from sentry_replays_mcp.tools.kit.errors import EXPLAINED
+from sentry_replays_mcp.tools.kit.facts import first_url, user_of
+from sentry_replays_mcp.tools.kit.params import Organization, Project, ReplayRef
+from sentry_replays_mcp.tools.kit.registry import DESTRUCTIVE, ToolSpec, define
+from sentry_replays_mcp.tools.kit.resolve import Target, resolve, target
+from sentry_replays_mcp.tools.kit.state import ToolState, state_of
 
 TOOLS: list[ToolSpec] = []
 
@@ -52,35 +54,59 @@ def binding(where: Target) -> str:
     return f"{where.organization}|{where.project or ''}|{where.replay_id}"
 
 
-def _where(ctx: Context, replay_id: str, organization: str | None, project: str | None) -> Target:
-    return target(state_of(ctx), replay_id, organization, project)
+@dataclass(frozen=True)
+class CheckedCall:
+    """The call's replay reference parsed and its code checked, once per call: the question
+    to the user and the tool body both read this."""
+
+    where: Target | None
+    refused: Exception | None  # why the reference or the code was refused
+
+    @property
+    def code_valid(self) -> bool:
+        return self.where is not None and self.refused is None
 
 
-async def ask_the_user(
+def check_call(
     ctx: Context,
     replay_id: str,
     organization: str | None = None,
     project: str | None = None,
+    confirm: str | None = None,
+) -> CheckedCall:
+    state = state_of(ctx)
+    try:
+        where = target(state, replay_id, organization, project)
+    except EXPLAINED as error:
+        return CheckedCall(None, error)
+    try:
+        if confirm:
+            state.codes.check(confirm, binding(where))
+    except EXPLAINED as error:
+        return CheckedCall(where, error)
+    return CheckedCall(where, None)
+
+
+async def ask_the_user(
+    ctx: Context,
+    call: Annotated[CheckedCall, Resolve(check_call)],
     confirm: str | None = None,
 ) -> DeleteConsent | Elicit[DeleteConsent]:
     """Ask the user, when the client can show a question and the code is valid."""
     capabilities = ctx.client_capabilities
     if not confirm or capabilities is None or capabilities.elicitation is None:
         return DeleteConsent(delete=bool(confirm))  # the code alone guards
-    try:
-        where = _where(ctx, replay_id, organization, project)
-        state_of(ctx).codes.check(confirm, binding(where))
-    except (BadInput, SentryError):
+    if not call.code_valid or call.where is None:
         return DeleteConsent(delete=False)  # the tool reports the bad code; no question
     return Elicit(
-        f"Delete Sentry replay {where.replay_id} in organization {where.organization}? "
-        "Its recording will be gone for good.",
+        f"Delete Sentry replay {call.where.replay_id} in organization "
+        f"{call.where.organization}? Its recording will be gone for good.",
         DeleteConsent,
     )
 
 
-def preview_line(outcome: DeleteOutcome) -> str:
-    started = r.when(outcome.started_at)
+def preview_line(outcome: DeleteOutcome, now: datetime) -> str:
+    started = r.when(outcome.started_at, now)
     parts = [
         f"started {started}" if started else None,
         f"user {r.code(outcome.user, 120)}" if outcome.user else None,
@@ -90,30 +116,32 @@ def preview_line(outcome: DeleteOutcome) -> str:
 
 
 async def _preview(state: ToolState, where: Target) -> CallToolResult:
-    replay = await find_replay(state, where)
+    found = await resolve(state, where, need_project=False, read="always")
+    assert found.replay is not None  # read="always" always reads it
+    replay = found.replay
     outcome = DeleteOutcome(
         replay_id=where.replay_id,
         organization=where.organization,
-        project=where.project or replay.project_id,
+        project=found.project,
         deleted=False,
         started_at=replay.started_at,
-        user=r.clean(replay.user.label, 120) if replay.user.label else None,
-        first_url=r.clean(replay.urls[0], 300) if replay.urls else None,
+        user=user_of(replay),
+        first_url=first_url(replay),
     )
-    if replay.archived:
+    if found.archived:
         outcome.already_archived = True
         text = f"Replay {where.replay_id} is already deleted (archived). Nothing to do."
-        return answer(text, outcome, demo=state.demo)
+        return answer(state, text, outcome)
     outcome.confirmation_code = state.codes.issue(binding(where))
     outcome.expires_in_seconds = 600
     lines = [
         f"Not deleted yet. Replay {where.replay_id} in organization {where.organization}:",
-        preview_line(outcome),
+        preview_line(outcome, state.now()),
         "Deleting removes its recording for good. Ask the user whether to delete it; only if "
         f'they agree, call delete_replay again with confirm="{outcome.confirmation_code}" '
         "(valid 10 minutes, for this replay only).",
     ]
-    return answer("\n".join(lines), outcome, demo=state.demo)
+    return answer(state, "\n".join(lines), outcome)
 
 
 @define(
@@ -131,6 +159,7 @@ also be asked to confirm. Use get_replay first if you are unsure which replay it
 )
 async def delete_replay(
     ctx: Context,
+    call: Annotated[CheckedCall, Resolve(check_call)],
     consent: Annotated[ElicitationResult[DeleteConsent], Resolve(ask_the_user)],
     replay_id: ReplayRef,
     organization: Organization = None,
@@ -138,27 +167,23 @@ async def delete_replay(
     confirm: Confirm = None,
 ) -> Annotated[CallToolResult, DeleteOutcome]:
     state = state_of(ctx)
-    where = _where(ctx, replay_id, organization, project)
+    if call.where is None or (confirm and call.refused is not None):
+        assert call.refused is not None
+        raise call.refused
+    where = call.where
     if not confirm:
         return await _preview(state, where)
-    state.codes.check(confirm, binding(where))
     outcome = DeleteOutcome(
         replay_id=where.replay_id, organization=where.organization, deleted=False
     )
     if not (isinstance(consent, AcceptedElicitation) and consent.data.delete):
         text = f"Not deleted: the user did not confirm deleting replay {where.replay_id}."
-        return answer(text, outcome, demo=state.demo)
-    project_id = where.project
-    if project_id is None:
-        replay = await find_replay(state, where)
-        if replay.archived:
-            outcome.already_archived = True
-            return answer(
-                f"Replay {where.replay_id} was already deleted.", outcome, demo=state.demo
-            )
-        project_id = replay.project_id or state.project_or_default(None)
-        if not project_id:
-            raise BadInput("Cannot tell which project this replay is in: pass project.")
+        return answer(state, text, outcome)
+    found = await resolve(state, where)
+    if found.archived:
+        outcome.already_archived = True
+        return answer(state, f"Replay {where.replay_id} was already deleted.", outcome)
+    project_id = found.needed_project()
     await state.client.delete_replay(where.organization, project_id, where.replay_id)
     state.recent.forget(where.organization, where.replay_id)
     outcome.deleted = True
@@ -167,4 +192,4 @@ async def delete_replay(
         f"Deleted replay {where.replay_id} (organization {where.organization}, project "
         f"{project_id}). Sentry now serves it as an archived stub with no data."
     )
-    return answer(text, outcome, demo=state.demo)
+    return answer(state, text, outcome)

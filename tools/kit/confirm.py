@@ -13,7 +13,7 @@ import secrets
 import time
 from collections.abc import Callable
 
-from sentry_replays_mcp.tools.api.errors import BadInput
+from sentry_replays_mcp.tools.kit.errors import BadInput
 
 VALID_SECONDS = 600
 

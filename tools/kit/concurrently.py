@@ -7,12 +7,12 @@ from typing import Any
 
 import anyio
 
-from sentry_replays_mcp.tools.api.errors import SentryError
+from sentry_replays_mcp.tools.kit.errors import EXPLAINED
 
 
 async def concurrently(*calls: Callable[[], Awaitable[Any]]) -> list[Any]:
     """Await every call at once; their results in order. A failure cancels the others and is
-    raised as itself (the first SentryError), not inside an exception group."""
+    raised as itself (the first of our explained errors), not inside an exception group."""
     results: list[Any] = [None] * len(calls)
 
     async def run(index: int, call: Callable[[], Awaitable[Any]]) -> None:
@@ -23,7 +23,7 @@ async def concurrently(*calls: Callable[[], Awaitable[Any]]) -> list[Any]:
             for index, call in enumerate(calls):
                 group.start_soon(run, index, call)
     except BaseExceptionGroup as failure:
-        ours, _ = failure.split(SentryError)
+        ours, _ = failure.split(EXPLAINED)
         if ours is not None:
             first: BaseException = ours.exceptions[0]
             while isinstance(first, BaseExceptionGroup):

@@ -11,8 +11,8 @@ from typing import Any
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import ToolAnnotations
 
-from sentry_replays_mcp.tools.errors import tool_errors
-from sentry_replays_mcp.tools.schemas import compact
+from sentry_replays_mcp.tools.kit.errors import tool_errors
+from sentry_replays_mcp.tools.kit.schemas import compact
 
 READ = ToolAnnotations(
     read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True

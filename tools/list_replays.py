@@ -12,11 +12,12 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from sentry_replays_mcp.tools import render as r
 from sentry_replays_mcp.tools.api.models import Replay
-from sentry_replays_mcp.tools.context import state_of
-from sentry_replays_mcp.tools.output import answer, json_size, offset_cursor, within_budget
-from sentry_replays_mcp.tools.params import (
+from sentry_replays_mcp.tools.kit import text as r
+from sentry_replays_mcp.tools.kit.answer import answer
+from sentry_replays_mcp.tools.kit.facts import MAX_IDS, name_version
+from sentry_replays_mcp.tools.kit.paging import fit_page
+from sentry_replays_mcp.tools.kit.params import (
     Cursor,
     Detail,
     Limit,
@@ -25,7 +26,8 @@ from sentry_replays_mcp.tools.params import (
     Query,
     StatsPeriod,
 )
-from sentry_replays_mcp.tools.registry import ToolSpec, define
+from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
+from sentry_replays_mcp.tools.kit.state import state_of
 
 TOOLS: list[ToolSpec] = []
 
@@ -79,9 +81,6 @@ FULL_FIELDS = (
     "trace_ids",
     "tags",
 )
-MAX_URLS = {"summary": 10, "full": 40}
-MAX_IDS = {"summary": 5, "full": 30}
-MAX_TAGS = 30
 
 
 class ReplayRow(BaseModel):
@@ -110,10 +109,6 @@ class ReplayList(BaseModel):
     next_cursor: str | None = Field(None, description="Pass as cursor to get the next page.")
 
 
-def name_version(name: str | None, version: str | None) -> str | None:
-    return r.clean(f"{name} {version}" if name and version else name or "", 60) or None
-
-
 def row_of(replay: Replay, full: bool) -> ReplayRow:
     row = ReplayRow(
         id=replay.id,
@@ -135,16 +130,6 @@ def row_of(replay: Replay, full: bool) -> ReplayRow:
         row.releases = [r.clean(v, 80) for v in replay.releases[:5]] or None
         row.error_ids = [r.clean(v, 40) for v in replay.error_ids[: MAX_IDS["summary"]]] or None
     return row
-
-
-def problems(errors: int | None, rage: int | None, dead: int | None) -> str | None:
-    """'2 errors, 1 rage click, 0 dead clicks'; counts the server did not send are left out."""
-    parts = [
-        r.plural(errors, "error") if errors is not None else None,
-        r.plural(rage, "rage click") if rage is not None else None,
-        r.plural(dead, "dead click") if dead is not None else None,
-    ]
-    return r.joined(parts, ", ") or None
 
 
 @dataclass(frozen=True)
@@ -185,7 +170,7 @@ def _name(label: str | None) -> str | None:
     return head if head and tail[:1].isdigit() else label
 
 
-def line_of(row: ReplayRow, common: Common) -> str:
+def line_of(row: ReplayRow, common: Common, now: datetime) -> str:
     if row.archived:
         return f"{r.hexid(row.id)},deleted (archived stub, no data)"
     counts = "/".join(
@@ -193,34 +178,35 @@ def line_of(row: ReplayRow, common: Common) -> str:
         for n in (row.count_errors, row.count_rage_clicks, row.count_dead_clicks)
     )
     client = "/".join(r.data(v, 40) for v in (_name(row.browser), _name(row.os)) if v)
+    unusual_env = row.environment and row.environment != common.environment
     parts = [
         r.hexid(row.id),
-        r.ago(row.started_at).removesuffix(" ago") if row.started_at else "?",
+        r.ago(row.started_at, now).removesuffix(" ago") if row.started_at else "?",
         r.duration(row.duration_seconds) or "?",
         r.ident(row.user, 80) if row.user else "anonymous",
         counts,
         _page(row.first_url, common) if row.first_url else "no page",
         client or None,
-        r.data(row.environment, 40)
-        if row.environment and row.environment != common.environment
-        else None,
+        r.data(row.environment, 40) if unusual_env else None,
     ]
-    extra = (
+    extra = _full_detail(row, now)
+    return ",".join(p for p in parts if p) + (f"\n  {extra}" if extra else "")
+
+
+def _full_detail(row: ReplayRow, now: datetime) -> str:
+    """The second line of a row in detail='full'; empty in summary."""
+    if row.count_segments is None and not row.releases and not row.error_ids:
+        return ""
+    client = [r.data(row.browser) if row.browser else None, r.data(row.os) if row.os else None]
+    return r.joined(
         [
-            r.when(row.started_at),
-            r.joined(
-                [r.data(row.browser) if row.browser else None, r.data(row.os) if row.os else None],
-                ", ",
-            )
-            or None,
+            r.when(row.started_at, now),
+            r.joined(client, ", ") or None,
             r.plural(row.count_segments, "segment") if row.count_segments is not None else None,
             "release " + ", ".join(r.data(v) for v in row.releases) if row.releases else None,
             "errors " + ", ".join(row.error_ids) if row.error_ids else None,
         ]
-        if row.count_segments is not None or row.releases or row.error_ids
-        else []
-    )  # full detail
-    return ",".join(p for p in parts if p) + (f"\n  {r.joined(extra)}" if extra else "")
+    )
 
 
 def header_of(count: int, scope: str, common: Common, rows: list[ReplayRow]) -> list[str]:
@@ -295,12 +281,8 @@ async def list_replays(
         per_page=limit,
         cursor=cursor,
     )
-    rows = [row_of(replay, full) for replay in page.items]
-    shown = within_budget(rows, lambda row: 2 * json_size(row.model_dump(exclude_none=True)))
-    next_cursor = page.next_cursor
-    if shown < len(rows):
-        next_cursor = offset_cursor(cursor, shown) or next_cursor
-        rows = rows[:shown]
+    fitted = fit_page([row_of(replay, full) for replay in page.items], cursor, page.next_cursor)
+    rows, next_cursor = fitted.rows, fitted.next_cursor
     window = f"{start} to {end}" if start or end else f"last {stats_period}"
     scope = r.joined(
         [
@@ -315,7 +297,7 @@ async def list_replays(
     )
     common = common_of(rows)
     lines = header_of(len(rows), scope, common, rows)
-    lines += [line_of(row, common) for row in rows]
+    lines += [line_of(row, common, state.now()) for row in rows]
     if not rows:
         lines.append("No replays match. Widen stats_period, or drop query or environment.")
     if next_cursor:
@@ -326,4 +308,4 @@ async def list_replays(
     elif rows:
         lines.append("Next: get_replay or list_recording_segments with one of these replay ids.")
     model = ReplayList(organization=org, replays=rows, next_cursor=next_cursor)
-    return answer("\n".join(lines), model, demo=state.demo)
+    return answer(state, "\n".join(lines), model)

@@ -80,9 +80,8 @@ def duration(seconds: float | None) -> str | None:
     return " ".join(parts)
 
 
-def ago(moment: datetime, now: datetime | None = None) -> str:
+def ago(moment: datetime, now: datetime) -> str:
     """'just now', '5m ago', '3h ago', '2d ago' (or 'in 5m' for the future)."""
-    now = now or datetime.now(UTC)
     delta = (now - moment).total_seconds()
     future = delta < 0
     delta = abs(delta)
@@ -95,7 +94,7 @@ def ago(moment: datetime, now: datetime | None = None) -> str:
     return "just now"  # pragma: no cover
 
 
-def when(moment: datetime | None, now: datetime | None = None) -> str | None:
+def when(moment: datetime | None, now: datetime) -> str | None:
     """'2026-11-25 14:03 UTC (19h ago)'."""
     if moment is None:
         return None

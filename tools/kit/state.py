@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sentry_replays_mcp.tools.api import ids
-from sentry_replays_mcp.tools.api.errors import BadInput
-from sentry_replays_mcp.tools.confirm import ConfirmationCodes
+from sentry_replays_mcp.tools.kit.confirm import ConfirmationCodes
+from sentry_replays_mcp.tools.kit.errors import BadInput
 
 if TYPE_CHECKING:
     from sentry_replays_mcp.tools.api.client import SentryClient
@@ -49,7 +50,7 @@ class RecentReplays:
 
 class ToolState:
     """The shared Sentry client, made on first use (so that start-up does not pay for it),
-    and the defaults the tools fall back on."""
+    the defaults the tools fall back on, and the clock that "5m ago" is counted from."""
 
     def __init__(
         self,
@@ -57,6 +58,7 @@ class ToolState:
         organization: str | None = None,
         project: str | None = None,
         demo: bool = False,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._connect = connect
         self._client: SentryClient | None = None
@@ -65,6 +67,10 @@ class ToolState:
         self.demo = demo
         self.codes = ConfirmationCodes()
         self.recent = RecentReplays()
+        self._clock = clock or _utc_now
+
+    def now(self) -> datetime:
+        return self._clock()
 
     @property
     def client(self) -> SentryClient:
@@ -94,6 +100,10 @@ class ToolState:
     def project_or_default(self, given: str | None) -> str | None:
         chosen = given or self.project
         return ids.project(chosen) if chosen else None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def state_of(ctx: Any) -> ToolState:

@@ -1,4 +1,9 @@
-"""The one place where failures become tool errors the agent can act on."""
+"""Tool-level errors, and the one place where any failure becomes a tool error the agent can
+act on.
+
+Sentry's errors (`tools.api.errors`) say what Sentry answered; these say what was wrong with
+the call itself, before or instead of a request.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,34 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class BadInput(Exception):
+    """A tool argument was refused; nothing was asked of Sentry. `message` is the sentence
+    shown to the agent."""
+
+    kind = "bad_input"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ProjectUnknown(BadInput):
+    """A project-level endpoint is needed, and neither the caller, the replay nor the server's
+    default project says which project the replay is in."""
+
+    kind = "project_unknown"
+
+    def __init__(self, replay_id: str) -> None:
+        super().__init__(
+            f"Replay {replay_id} does not say which project it belongs to: pass project "
+            "(slug or id)."
+        )
+
+
+EXPLAINED = (SentryError, BadInput)
+"""The errors whose message is meant for the agent."""
+
+
 def tool_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
     """Turn our typed errors into `ToolError` (an isError result with our sentence).
 
@@ -29,7 +62,7 @@ def tool_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
             return await fn(*args, **kwargs)
         except ToolError:
             raise
-        except SentryError as error:
+        except EXPLAINED as error:
             log.info("%s failed: %s", fn.__name__, error.kind)
             raise ToolError(error.message) from None
         except Exception:

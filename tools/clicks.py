@@ -1,5 +1,4 @@
-"""list_selectors, list_clicked_nodes and list_replay_viewers: how users interact with pages,
-and who has watched a replay."""
+"""list_selectors and list_clicked_nodes: where users click, across replays and in one."""
 
 from __future__ import annotations
 
@@ -10,12 +9,11 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from sentry_replays_mcp.tools import render as r
-from sentry_replays_mcp.tools.api.errors import SentryError
-from sentry_replays_mcp.tools.context import state_of
-from sentry_replays_mcp.tools.lookup import find_replay, project_for, target
-from sentry_replays_mcp.tools.output import answer, json_size, offset_cursor, within_budget
-from sentry_replays_mcp.tools.params import (
+from sentry_replays_mcp.tools.api.models import ClickedNode
+from sentry_replays_mcp.tools.kit import text as r
+from sentry_replays_mcp.tools.kit.answer import answer
+from sentry_replays_mcp.tools.kit.paging import fit_page
+from sentry_replays_mcp.tools.kit.params import (
     Cursor,
     Limit,
     Organization,
@@ -25,7 +23,9 @@ from sentry_replays_mcp.tools.params import (
     ReplayRef,
     StatsPeriod,
 )
-from sentry_replays_mcp.tools.registry import ToolSpec, define
+from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
+from sentry_replays_mcp.tools.kit.resolve import resolve
+from sentry_replays_mcp.tools.kit.state import state_of
 
 TOOLS: list[ToolSpec] = []
 SelectorSort = Literal[
@@ -111,11 +111,8 @@ async def list_selectors(
                 else None,
             )
         )
-    shown = within_budget(rows, lambda row: 2 * json_size(row.model_dump(exclude_none=True)))
-    next_cursor = page.next_cursor
-    if shown < len(rows):
-        next_cursor = offset_cursor(cursor, shown) or next_cursor
-        rows = rows[:shown]
+    fitted = fit_page(rows, cursor, page.next_cursor)
+    rows, next_cursor = fitted.rows, fitted.next_cursor
     lines = [
         f"{r.plural(len(rows), 'selector')} with dead or rage clicks (organization {org}, "
         f"last {stats_period}, sorted by {sort}):"
@@ -136,7 +133,7 @@ async def list_selectors(
             "Next: list_replays with query 'dead.selector:\"<selector>\"' to find replays."
         )
     out = SelectorList(organization=org, selectors=rows, next_cursor=next_cursor)
-    return answer("\n".join(lines), out, demo=state.demo)
+    return answer(state, "\n".join(lines), out)
 
 
 class ClickRow(BaseModel):
@@ -151,6 +148,21 @@ class ClickList(BaseModel):
     organization: str
     clicks: list[ClickRow]
     next_cursor: str | None = Field(None, description="Pass as cursor to get the next page.")
+
+
+def click_row(click: ClickedNode, origin: datetime | None) -> ClickRow:
+    element = click.element
+    described = None
+    if element:
+        classes = "." + ".".join(element.classes) if element.classes else None
+        name = r.joined([element.tag, f"#{element.id}" if element.id else None, classes], "")
+        described = r.clean(name + (f' "{element.text}"' if element.text else ""), 120)
+    offset = None
+    if click.timestamp and origin:
+        offset = int((click.timestamp - origin).total_seconds() * 1000)
+    return ClickRow(
+        node_id=click.node_id, timestamp=click.timestamp, offset_ms=offset, element=described
+    )
 
 
 @define(
@@ -172,47 +184,19 @@ async def list_clicked_nodes(
     cursor: Cursor = None,
 ) -> Annotated[CallToolResult, ClickList]:
     state = state_of(ctx)
-    where = target(state, replay_id, organization, project)
-    replay = None
-    try:
-        replay = await find_replay(state, where)
-    except SentryError:
-        if where.project is None:
-            raise
-    project_id = where.project or (replay.project_id if replay else None)
-    page = await state.client.list_clicked_nodes(
-        where.organization, where.replay_id, project=project_id, per_page=limit, cursor=cursor
+    found = await resolve(
+        state, replay_id, organization, project, need_project=False, read="if_possible"
     )
-    origin = replay.started_at if replay else None
-    rows = []
-    for click in page.items:
-        element = click.element
-        rows.append(
-            ClickRow(
-                node_id=click.node_id,
-                timestamp=click.timestamp,
-                offset_ms=int((click.timestamp - origin).total_seconds() * 1000)
-                if click.timestamp and origin
-                else None,
-                element=r.clean(
-                    r.joined(
-                        [
-                            element.tag,
-                            f"#{element.id}" if element.id else None,
-                            "." + ".".join(element.classes) if element.classes else None,
-                        ],
-                        "",
-                    )
-                    + (f' "{element.text}"' if element.text else ""),
-                    120,
-                )
-                if element
-                else None,
-            )
-        )
-    lines = [f"{r.plural(len(rows), 'click')} in replay {where.replay_id}:"]
+    page = await state.client.list_clicked_nodes(
+        found.organization, found.replay_id, project=found.project, per_page=limit, cursor=cursor
+    )
+    origin = found.replay.started_at if found.replay else None
+    fitted = fit_page([click_row(click, origin) for click in page.items], cursor, page.next_cursor)
+    rows, next_cursor = fitted.rows, fitted.next_cursor
+    now = state.now()
+    lines = [f"{r.plural(len(rows), 'click')} in replay {found.replay_id}:"]
     for row in rows:
-        when = r.offset(row.offset_ms) if row.offset_ms is not None else r.when(row.timestamp)
+        when = r.offset(row.offset_ms) if row.offset_ms is not None else r.when(row.timestamp, now)
         lines.append(
             "- "
             + r.joined(
@@ -225,81 +209,12 @@ async def list_clicked_nodes(
         )
     if not rows:
         lines.append("No clicks recorded.")
-    if page.next_cursor:
-        lines.append(f'More clicks: call list_clicked_nodes with cursor="{page.next_cursor}".')
+    if next_cursor:
+        lines.append(f'More clicks: call list_clicked_nodes with cursor="{next_cursor}".')
     out = ClickList(
-        replay_id=where.replay_id,
-        organization=where.organization,
+        replay_id=found.replay_id,
+        organization=found.organization,
         clicks=rows,
-        next_cursor=page.next_cursor,
+        next_cursor=next_cursor,
     )
-    return answer("\n".join(lines), out, demo=state.demo)
-
-
-class ViewerRow(BaseModel):
-    name: str | None = None
-    email: str | None = None
-    id: str | None = None
-    viewed_at: datetime | None = None
-    last_active: datetime | None = None
-
-
-class ViewerList(BaseModel):
-    replay_id: str
-    organization: str
-    viewers: list[ViewerRow]
-
-
-@define(
-    TOOLS,
-    title="List replay viewers",
-    description="""
-List the people in your Sentry organization who have watched a replay, and when (when the
-server says). Use it to see whether someone already looked at this session before you report
-it. Needs a token with the event:read scope. The project is taken from the replay when omitted.
-""",
-)
-async def list_replay_viewers(
-    ctx: Context,
-    replay_id: ReplayRef,
-    organization: Organization = None,
-    project: Project = None,
-) -> Annotated[CallToolResult, ViewerList]:
-    state = state_of(ctx)
-    where = target(state, replay_id, organization, project)
-    project_id, _ = await project_for(state, where)
-    viewers = await state.client.list_replay_viewers(
-        where.organization, project_id, where.replay_id
-    )
-    rows = [
-        ViewerRow(
-            name=r.clean(v.label, 120) if v.label else None,
-            email=r.clean(v.email, 120) if v.email and v.email != v.label else None,
-            id=v.id,
-            viewed_at=v.date_viewed,
-            last_active=v.last_active,
-        )
-        for v in viewers[:100]
-    ]
-    lines = [
-        f"{r.plural(len(rows), 'person', 'people')} viewed replay {where.replay_id}"
-        + (":" if rows else ".")
-    ]
-    for row in rows:
-        seen = r.when(row.viewed_at)
-        active = r.when(row.last_active)
-        lines.append(
-            "- "
-            + r.joined(
-                [
-                    r.code(row.name or row.id or "unknown", 120),
-                    r.code(row.email, 120) if row.email else None,
-                    f"viewed {seen}" if seen else None,
-                    f"last active {active}" if active and not seen else None,
-                ]
-            )
-        )
-    if not rows:
-        lines.append("Nobody in the organization has watched it yet.")
-    out = ViewerList(replay_id=where.replay_id, organization=where.organization, viewers=rows)
-    return answer("\n".join(lines), out, demo=state.demo)
+    return answer(state, "\n".join(lines), out)

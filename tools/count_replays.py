@@ -8,13 +8,13 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from sentry_replays_mcp.tools import render as r
 from sentry_replays_mcp.tools.api import ids
-from sentry_replays_mcp.tools.api.errors import BadInput
-from sentry_replays_mcp.tools.context import state_of
-from sentry_replays_mcp.tools.output import answer
-from sentry_replays_mcp.tools.params import Organization, Query, StatsPeriod
-from sentry_replays_mcp.tools.registry import ToolSpec, define
+from sentry_replays_mcp.tools.kit import text as r
+from sentry_replays_mcp.tools.kit.answer import answer
+from sentry_replays_mcp.tools.kit.errors import BadInput
+from sentry_replays_mcp.tools.kit.params import Organization, Query, StatsPeriod
+from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
+from sentry_replays_mcp.tools.kit.state import state_of
 
 TOOLS: list[ToolSpec] = []
 CAP = 51  # Sentry stops counting at 51: "50+"
@@ -129,5 +129,5 @@ async def count_replays(
     if any(row.count for row in rows):
         lines.append("Next: list_replays to find these replays.")
     return answer(
-        "\n".join(lines), ReplayCountsOut(organization=org, kind=kind, counts=rows), demo=state.demo
+        state, "\n".join(lines), ReplayCountsOut(organization=org, kind=kind, counts=rows)
     )

@@ -1,21 +1,15 @@
 """Shared, described parameter types: defined once, used by every tool.
 
-Identifiers (organization, project, replay id) are checked by the handler with
-`tools.api.ids`, so that a bad value gets one clear sentence; closed sets are
-enums in the schema.
+Identifiers (organization, project, replay id) are checked by `kit.resolve` and
+`tools.api.ids`, so that a bad value gets one clear sentence; closed sets are enums in the
+schema.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import Field
-
-from sentry_replays_mcp.tools.api import ids
-from sentry_replays_mcp.tools.api.errors import BadInput
 
 Organization = Annotated[
     str | None,
@@ -71,36 +65,3 @@ Query = Annotated[
         max_length=1000,
     ),
 ]
-
-_URL_PATH = re.compile(r"/(?:organizations/(?P<org>[^/]+)/)?(?:explore/)?replays/(?P<id>[^/]+)/?$")
-_REGION_HOSTS = {"us", "de", "www", "app"}
-
-
-@dataclass(frozen=True)
-class ReplayTarget:
-    replay_id: str
-    organization: str | None  # taken from a replay URL, when there was one
-
-
-def parse_replay_ref(value: str) -> ReplayTarget:
-    """A replay id, or a Sentry replay URL from which the organization is taken too."""
-    text = value
-    if "://" not in text:
-        return ReplayTarget(ids.replay(text), None)
-    parts = urlsplit(text)
-    match = _URL_PATH.search(parts.path)
-    if parts.scheme not in ("http", "https") or not match:
-        raise BadInput(
-            "Invalid replay URL: expected https://<org>.sentry.io/replays/<id>/ or "
-            "https://sentry.io/organizations/<org>/replays/<id>/."
-        )
-    organization = match.group("org")
-    host = (parts.hostname or "").lower()
-    if organization is None and host.endswith(".sentry.io"):
-        subdomain = host.removesuffix(".sentry.io")
-        if "." not in subdomain and subdomain not in _REGION_HOSTS:
-            organization = subdomain
-    return ReplayTarget(
-        ids.replay(match.group("id")),
-        ids.organization(organization) if organization else None,
-    )

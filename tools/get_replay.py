@@ -1,0 +1,255 @@
+"""get_replay: one replay, in sections."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from mcp.server.mcpserver import Context
+from mcp.types import CallToolResult
+from pydantic import BaseModel
+
+from sentry_replays_mcp.tools.api.models import Replay
+from sentry_replays_mcp.tools.kit import text as r
+from sentry_replays_mcp.tools.kit.answer import answer
+from sentry_replays_mcp.tools.kit.facts import MAX_IDS, MAX_TAGS, MAX_URLS, name_version, problems
+from sentry_replays_mcp.tools.kit.params import Detail, Organization, Project, ReplayRef
+from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
+from sentry_replays_mcp.tools.kit.resolve import resolve
+from sentry_replays_mcp.tools.kit.state import state_of
+
+TOOLS: list[ToolSpec] = []
+
+
+class ReplayUserOut(BaseModel):
+    name: str | None = None
+    id: str | None = None
+    email: str | None = None
+    ip: str | None = None
+    location: str | None = None
+
+
+class ReplayDetails(BaseModel):
+    id: str
+    organization: str
+    project_id: str | None = None
+    archived: bool = False
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    duration_seconds: float | None = None
+    user: ReplayUserOut | None = None
+    environment: str | None = None
+    releases: list[str] | None = None
+    platform: str | None = None
+    replay_type: str | None = None
+    browser: str | None = None
+    os: str | None = None
+    device: str | None = None
+    sdk: str | None = None
+    activity: int | None = None
+    counts: dict[str, int] | None = None
+    urls: list[str] | None = None
+    more_urls: int | None = None
+    error_ids: list[str] | None = None
+    trace_ids: list[str] | None = None
+    tags: dict[str, list[str]] | None = None
+
+
+def _counts(replay: Replay) -> dict[str, int] | None:
+    counts = {
+        "errors": replay.count_errors,
+        "warnings": replay.count_warnings,
+        "infos": replay.count_infos,
+        "rage_clicks": replay.count_rage_clicks,
+        "dead_clicks": replay.count_dead_clicks,
+        "segments": replay.count_segments,
+        "urls": replay.count_urls,
+    }
+    return {name: value for name, value in counts.items() if value is not None} or None
+
+
+def _device(replay: Replay) -> str | None:
+    parts = (replay.device.family, replay.device.brand, replay.device.model)
+    return r.clean(r.joined([v for v in parts if v != "Other"], " "), 80) or None
+
+
+def _cleaned(value: str | None, limit: int) -> str | None:
+    return r.clean(value, limit) if value else None
+
+
+def _user(replay: Replay) -> ReplayUserOut | None:
+    user = replay.user
+    if replay.archived or not user.label:
+        return None
+    geo = user.geo
+    location = r.joined([geo.city, geo.region, geo.country_code], ", ") if geo else ""
+    return ReplayUserOut(
+        name=r.clean(user.label, 120),
+        id=_cleaned(user.id, 80),
+        email=_cleaned(user.email, 120),
+        ip=_cleaned(user.ip, 60),
+        location=r.clean(location, 80) or None,
+    )
+
+
+def details_of(replay: Replay, org: str, full: bool) -> ReplayDetails:
+    detail = "full" if full else "summary"
+    out = ReplayDetails(
+        id=replay.id,
+        organization=org,
+        project_id=replay.project_id,
+        archived=replay.archived,
+        started_at=replay.started_at,
+        finished_at=replay.finished_at,
+        duration_seconds=replay.duration,
+        user=_user(replay),
+        environment=_cleaned(replay.environment, 60),
+        releases=[r.clean(v, 80) for v in replay.releases[:10]] or None,
+        platform=_cleaned(replay.platform, 40),
+        replay_type=_cleaned(replay.replay_type, 40),
+        browser=name_version(replay.browser.name, replay.browser.version),
+        os=name_version(replay.os.name, replay.os.version),
+        device=_device(replay),
+        activity=replay.activity,
+        counts=_counts(replay),
+        urls=[r.clean(u, 300) for u in replay.urls[: MAX_URLS[detail]]] or None,
+        more_urls=max(0, len(replay.urls) - MAX_URLS[detail]) or None,
+        error_ids=[r.clean(e, 40) for e in replay.error_ids[: MAX_IDS[detail]]] or None,
+    )
+    if full:
+        out.sdk = name_version(replay.sdk.name, replay.sdk.version)
+        out.trace_ids = [r.clean(t, 40) for t in replay.trace_ids[: MAX_IDS["full"]]] or None
+        tags = list(replay.tags.items())[:MAX_TAGS]
+        out.tags = {r.clean(k, 60): [r.clean(v, 100) for v in vs[:5]] for k, vs in tags} or None
+    return out
+
+
+def _item(text: str) -> list[str]:
+    """A '- Text' line with its first letter raised, or nothing for empty text."""
+    return [f"- {text[0].upper()}{text[1:]}"] if text else []
+
+
+def _summary_lines(d: ReplayDetails, now: datetime) -> list[str]:
+    lasted = r.duration(d.duration_seconds) if d.duration_seconds is not None else None
+    started = r.when(d.started_at, now)
+    lines = [
+        "- "
+        + r.joined([f"Started {started}" if started else None, lasted and f"lasted {lasted}"], ", ")
+    ]
+    if d.user:
+        lines.append(f"- User: {_who(d.user)}")
+    lines += _item(
+        r.joined(
+            [
+                f"environment {r.data(d.environment)}" if d.environment else None,
+                "release " + ", ".join(r.data(v) for v in d.releases) if d.releases else None,
+                f"{r.data(d.replay_type, 40)} replay" if d.replay_type else None,
+                f"platform {r.data(d.platform)}" if d.platform else None,
+            ],
+            ", ",
+        )
+    )
+    client = [r.data(v) if v else None for v in (d.browser, d.os, d.device)]
+    client.append(f"SDK {r.data(d.sdk)}" if d.sdk else None)
+    if any(client):
+        lines.append(f"- Client: {r.joined(client, ', ')}")
+    return lines + _count_lines(d.counts or {}, d.activity)
+
+
+def _who(user: ReplayUserOut) -> str:
+    return r.joined(
+        [
+            r.code(user.name, 120),
+            f"id {r.code(user.id, 80)}" if user.id and user.id != user.name else None,
+            r.code(user.email, 120) if user.email and user.email != user.name else None,
+            f"ip {r.data(user.ip)}" if user.ip else None,
+            r.data(user.location) if user.location else None,
+        ],
+        ", ",
+    )
+
+
+def _count_lines(counts: dict[str, int], activity: int | None) -> list[str]:
+    trouble = problems(counts.get("errors"), counts.get("rage_clicks"), counts.get("dead_clicks"))
+    lines = [f"- Problems: {trouble}"] if trouble else []
+    return lines + _item(
+        r.joined(
+            [
+                r.plural(counts["segments"], "recording segment") if "segments" in counts else None,
+                r.plural(counts["warnings"], "console warning") if counts.get("warnings") else None,
+                f"activity {activity}/10" if activity is not None else None,
+            ],
+            ", ",
+        )
+    )
+
+
+def _list_sections(d: ReplayDetails, replay: Replay) -> list[str]:
+    lines = []
+    if d.urls:
+        lines.append(f"## Pages visited ({len(replay.urls)})")
+        lines += [f"{i}. {r.code(u, 200)}" for i, u in enumerate(d.urls, 1)]
+        if d.more_urls:
+            lines.append(f"… {d.more_urls} more (detail='full' shows up to {MAX_URLS['full']})")
+    if d.error_ids:
+        lines.append(f"## Linked errors ({len(replay.error_ids)})")
+        lines += [f"- event {e}" for e in d.error_ids]
+        hidden = len(replay.error_ids) - len(d.error_ids)
+        if hidden > 0:
+            lines.append(f"… {hidden} more (detail='full' shows up to {MAX_IDS['full']})")
+    if d.trace_ids:
+        lines.append("## Traces")
+        lines += [f"- {t}" for t in d.trace_ids]
+    if d.tags:
+        lines.append("## Tags")
+        lines += [
+            f"- {r.data(k)}: " + ", ".join(r.code(v, 100) for v in vs) for k, vs in d.tags.items()
+        ]
+    return lines
+
+
+def details_text(d: ReplayDetails, replay: Replay, now: datetime) -> str:
+    where = r.joined(
+        [f"organization {d.organization}", f"project {d.project_id}" if d.project_id else None],
+        ", ",
+    )
+    lines = [f"# Replay {r.hexid(d.id)} ({where})"]
+    if d.archived:
+        lines.append(
+            "This replay was deleted: Sentry keeps only an archived stub, with no user, "
+            "times, URLs or recording."
+        )
+        return "\n".join(lines)
+    lines.append("## Summary")
+    lines += _summary_lines(d, now)
+    lines += _list_sections(d, replay)
+    lines.append(f"Next: list_recording_segments with replay_id {d.id} shows what the user did.")
+    return "\n".join(lines)
+
+
+@define(
+    TOOLS,
+    title="Get replay",
+    description="""
+Show one session replay: when it started and how long it lasted, the user, environment and
+release, browser / OS / device, error, rage-click and dead-click counts, the pages visited, and
+the ids of linked error events. detail='full' adds trace ids, tags and the SDK.
+
+Use it when you have a replay id or a Sentry replay URL (https://acme.sentry.io/replays/<id>/),
+e.g. from list_replays or from an issue. Deleted replays are reported as archived.
+
+Next: list_recording_segments for what the user did, list_clicked_nodes for clicks.
+""",
+)
+async def get_replay(
+    ctx: Context,
+    replay_id: ReplayRef,
+    organization: Organization = None,
+    project: Project = None,
+    detail: Detail = "summary",
+) -> Annotated[CallToolResult, ReplayDetails]:
+    state = state_of(ctx)
+    found = await resolve(state, replay_id, organization, project, need_project=False, read="fresh")
+    assert found.replay is not None  # read="fresh" always reads it
+    details = details_of(found.replay, found.organization, detail == "full")
+    return answer(state, details_text(details, found.replay, state.now()), details)

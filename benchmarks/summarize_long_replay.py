@@ -145,7 +145,7 @@ def summarise(
     pages: list[tuple[bytes, int]], origin_ms: float, runs: int, total: int | None = None
 ) -> dict[str, Any]:
     try:
-        from sentry_replays_mcp.tools.summary import summarize_pages
+        from sentry_replays_mcp.tools.recording import summarize_pages
     except ImportError as exc:
         return {"skipped": f"tools.summary.summarize_pages is not importable yet ({exc})"}
     seconds, digest = timed(lambda: summarize_pages(pages, origin_ms, total), runs)

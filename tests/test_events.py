@@ -2,9 +2,9 @@
 
 import json
 
-from sentry_replays_mcp.tools import events as ev
-from sentry_replays_mcp.tools.events import Normalizer, PageReader, request_path
-from sentry_replays_mcp.tools.summary import Digest, summarize_pages
+from sentry_replays_mcp.tools.recording import classifier as ev
+from sentry_replays_mcp.tools.recording.classifier import Normalizer, PageReader, request_path
+from sentry_replays_mcp.tools.recording.timeline import Digest, summarize_pages
 
 from .rrweb import T0, crumb
 from .rrweb import span as spanned

@@ -1,6 +1,7 @@
 """The recording summariser: event kinds, timestamp units, Sentry's dead and rage click rules."""
 
-from sentry_replays_mcp.tools.timeline import millis, summarize
+from sentry_replays_mcp.tools.recording.classifier import millis
+from sentry_replays_mcp.tools.recording.segment import summarize
 
 from .rrweb import T0, crumb, slow_click, span
 

@@ -19,8 +19,8 @@ from sentry_replays_mcp.tools.context import ToolState, state_of
 from sentry_replays_mcp.tools.lookup import Target, find_replay, project_for, target
 from sentry_replays_mcp.tools.output import answer, json_size, offset_cursor, within_budget
 from sentry_replays_mcp.tools.params import Cursor, Organization, Project, ReplayRef
+from sentry_replays_mcp.tools.recording import mix_text, summarize
 from sentry_replays_mcp.tools.registry import ToolSpec, define
-from sentry_replays_mcp.tools.timeline import mix_text, summarize
 
 TOOLS: list[ToolSpec] = []
 NOTABLE_PER_SEGMENT = 6

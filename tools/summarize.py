@@ -11,7 +11,7 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from sentry_replays_mcp.tools import events as ev
+from sentry_replays_mcp.tools import recording as ev
 from sentry_replays_mcp.tools import render as r
 from sentry_replays_mcp.tools.api.errors import BadInput, SentryError
 from sentry_replays_mcp.tools.api.models import Replay
@@ -19,8 +19,7 @@ from sentry_replays_mcp.tools.context import ToolState, state_of
 from sentry_replays_mcp.tools.lookup import find_replay, target
 from sentry_replays_mcp.tools.output import answer, json_size
 from sentry_replays_mcp.tools.params import Detail, Organization, Project, ReplayRef
-from sentry_replays_mcp.tools.registry import ToolSpec, define
-from sentry_replays_mcp.tools.summary import (
+from sentry_replays_mcp.tools.recording import (
     DEFAULT_KINDS,
     GROUPS,
     NAMES,
@@ -32,6 +31,7 @@ from sentry_replays_mcp.tools.summary import (
     span,
     windows,
 )
+from sentry_replays_mcp.tools.registry import ToolSpec, define
 
 TOOLS: list[ToolSpec] = []
 MAX_PAGES = 40  # 4,000 segments

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sentry_replays_mcp.tools import events as ev
 from sentry_replays_mcp.tools import render as r
-from sentry_replays_mcp.tools.events import (
+from sentry_replays_mcp.tools.recording import classifier as ev
+from sentry_replays_mcp.tools.recording.classifier import (
     BROKEN,
     Event,
     Normalizer,

@@ -1,0 +1,83 @@
+"""The recording engine: reads recording pages and condenses them (plain data in and out).
+
+Knows nothing of MCP or of the tools; the tools import what they need from here.
+"""
+
+from __future__ import annotations
+
+from sentry_replays_mcp.tools.recording.classifier import (
+    CLICK,
+    CONSOLE_ERROR,
+    CONSOLE_WARNING,
+    DEAD_CLICK,
+    ERROR_EVENT,
+    FEEDBACK,
+    HYDRATION_ERROR,
+    INCIDENTS,
+    INPUT,
+    MEMORY,
+    MULTI_CLICK,
+    MUTATIONS,
+    PAGE,
+    RAGE_CLICK,
+    REQUEST,
+    REQUEST_FAILED,
+    REQUEST_SLOW,
+    SLOW_CLICK,
+    WEB_VITAL,
+    Event,
+)
+from sentry_replays_mcp.tools.recording.segment import Moment, Summary, mix_text, summarize
+from sentry_replays_mcp.tools.recording.timeline import (
+    DEFAULT_KINDS,
+    GROUPS,
+    NAMES,
+    Digest,
+    Entry,
+    Window,
+    collapse,
+    describe,
+    in_window,
+    span,
+    summarize_pages,
+    windows,
+)
+
+__all__ = [
+    "CLICK",
+    "CONSOLE_ERROR",
+    "CONSOLE_WARNING",
+    "DEAD_CLICK",
+    "DEFAULT_KINDS",
+    "ERROR_EVENT",
+    "FEEDBACK",
+    "GROUPS",
+    "HYDRATION_ERROR",
+    "INCIDENTS",
+    "INPUT",
+    "MEMORY",
+    "MULTI_CLICK",
+    "MUTATIONS",
+    "NAMES",
+    "PAGE",
+    "RAGE_CLICK",
+    "REQUEST",
+    "REQUEST_FAILED",
+    "REQUEST_SLOW",
+    "SLOW_CLICK",
+    "WEB_VITAL",
+    "Digest",
+    "Entry",
+    "Event",
+    "Moment",
+    "Summary",
+    "Window",
+    "collapse",
+    "describe",
+    "in_window",
+    "mix_text",
+    "span",
+    "summarize",
+    "summarize_pages",
+    "windows",
+]

@@ -2,9 +2,10 @@
 
 import json
 
-from sentry_replays_mcp.tools.recording import classifier as ev
-from sentry_replays_mcp.tools.recording.classifier import Normalizer, PageReader, request_path
-from sentry_replays_mcp.tools.recording.timeline import Digest, summarize_pages
+from sentry_replays_mcp.tools.recording import kinds as ev
+from sentry_replays_mcp.tools.recording.classifier import Normalizer, request_path
+from sentry_replays_mcp.tools.recording.digest import Digest, summarize_pages
+from sentry_replays_mcp.tools.recording.pages import PageReader
 
 from .rrweb import T0, crumb
 from .rrweb import span as spanned

@@ -5,19 +5,23 @@ Knows nothing of MCP or of the tools; the tools import what they need from here.
 
 from __future__ import annotations
 
-from sentry_replays_mcp.tools.recording.classifier import (
+from sentry_replays_mcp.tools.recording.digest import Digest, summarize_pages
+from sentry_replays_mcp.tools.recording.kinds import (
     CLICK,
     CONSOLE_ERROR,
     CONSOLE_WARNING,
     DEAD_CLICK,
+    DEFAULT_KINDS,
     ERROR_EVENT,
     FEEDBACK,
+    GROUPS,
     HYDRATION_ERROR,
     INCIDENTS,
     INPUT,
     MEMORY,
     MULTI_CLICK,
     MUTATIONS,
+    NAMES,
     PAGE,
     RAGE_CLICK,
     REQUEST,
@@ -29,17 +33,12 @@ from sentry_replays_mcp.tools.recording.classifier import (
 )
 from sentry_replays_mcp.tools.recording.segment import Moment, Summary, mix_text, summarize
 from sentry_replays_mcp.tools.recording.timeline import (
-    DEFAULT_KINDS,
-    GROUPS,
-    NAMES,
-    Digest,
     Entry,
     Window,
     collapse,
     describe,
     in_window,
     span,
-    summarize_pages,
     windows,
 )
 

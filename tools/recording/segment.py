@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sentry_replays_mcp.tools import render as r
-from sentry_replays_mcp.tools.recording.classifier import KNOWN_KINDS, Event, Normalizer, millis
-from sentry_replays_mcp.tools.recording.timeline import DEFAULT_KINDS, collapse, describe
+from sentry_replays_mcp.tools.recording.classifier import Normalizer, millis
+from sentry_replays_mcp.tools.recording.kinds import DEFAULT_KINDS, KNOWN_KINDS, Event
+from sentry_replays_mcp.tools.recording.timeline import collapse, describe
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from sentry_replays_mcp.tools.context import ToolState, state_of
 from sentry_replays_mcp.tools.lookup import Target, find_replay, project_for, target
 from sentry_replays_mcp.tools.output import answer, json_size, offset_cursor, within_budget
 from sentry_replays_mcp.tools.params import Cursor, Organization, Project, ReplayRef
-from sentry_replays_mcp.tools.recording import mix_text, summarize
+from sentry_replays_mcp.tools.recording import mix_text, summarize_segment
 from sentry_replays_mcp.tools.registry import ToolSpec, define
 
 TOOLS: list[ToolSpec] = []
@@ -68,7 +68,7 @@ def segment_out(segment: RecordingSegment, origin: float | None, notable: int) -
         return SegmentOut(
             segment_id=segment.segment_id, date_added=meta.date_added if meta else None
         )
-    summary = summarize(segment.events)
+    summary = summarize_segment(segment.events)
     base = origin if origin is not None else summary.first_ms
     out = SegmentOut(segment_id=segment.segment_id, events=summary.events)
     if summary.first_ms is not None and summary.last_ms is not None and base is not None:

@@ -31,7 +31,12 @@ from sentry_replays_mcp.tools.recording.kinds import (
     WEB_VITAL,
     Event,
 )
-from sentry_replays_mcp.tools.recording.segment import Moment, Summary, mix_text, summarize
+from sentry_replays_mcp.tools.recording.segment import (
+    SegmentMoment,
+    SegmentSummary,
+    mix_text,
+    summarize_segment,
+)
 from sentry_replays_mcp.tools.recording.timeline import (
     Entry,
     Window,
@@ -68,15 +73,15 @@ __all__ = [
     "Digest",
     "Entry",
     "Event",
-    "Moment",
-    "Summary",
+    "SegmentMoment",
+    "SegmentSummary",
     "Window",
     "collapse",
     "describe",
     "in_window",
     "mix_text",
     "span",
-    "summarize",
     "summarize_pages",
+    "summarize_segment",
     "windows",
 ]

@@ -15,20 +15,24 @@ from sentry_replays_mcp.tools.recording.timeline import collapse, describe
 
 
 @dataclass(frozen=True)
-class Moment:
+class SegmentMoment:
+    """A notable moment in a segment: when, what kind, and its description."""
+
     at_ms: float
     kind: str
     text: str  # already rendered as inert data
 
 
 @dataclass
-class Summary:
+class SegmentSummary:
+    """A segment's time span (ms since the epoch), event counts and notable moments."""
+
     first_ms: float | None = None
     last_ms: float | None = None
     events: int = 0
     skipped: int = 0
     mix: Counter[str] = field(default_factory=Counter)
-    moments: list[Moment] = field(default_factory=list)
+    moments: list[SegmentMoment] = field(default_factory=list)
 
     def seen(self, at: float | None) -> None:
         if at is None:
@@ -37,8 +41,9 @@ class Summary:
         self.last_ms = at if self.last_ms is None else max(self.last_ms, at)
 
 
-def summarize(events: Iterable[Any]) -> Summary:
-    summary = Summary()
+def summarize_segment(events: Iterable[Any]) -> SegmentSummary:
+    """Summarise one segment's raw rrweb events."""
+    summary = SegmentSummary()
     normalizer = Normalizer()
     kept: list[Event] = []
     for raw in events:
@@ -53,7 +58,7 @@ def summarize(events: Iterable[Any]) -> Summary:
     summary.mix = normalizer.mix
     summary.events = sum(normalizer.mix.values())
     summary.moments = [
-        Moment(entry.first.at, entry.first.kind, describe(entry))
+        SegmentMoment(entry.first.at, entry.first.kind, describe(entry))
         for entry in collapse(kept, DEFAULT_KINDS)
     ]
     return summary

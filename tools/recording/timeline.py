@@ -3,7 +3,7 @@ as inert text, and evidence windows before each incident."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sentry_replays_mcp.tools import render as r
@@ -99,56 +99,126 @@ def _seconds(ms: float | None) -> str:
     return f"{ms / 1000:.1f} s" if ms is not None else "?"
 
 
+def _times(entry: Entry) -> str:
+    """The "3× " before an entry that collapsed several events."""
+    return f"{entry.count}× " if entry.count > 1 else ""
+
+
+def _quoted(event: Event) -> str:
+    """The element's text after its selector, when it has one."""
+    return f" {r.code(event.text, 60)}" if event.text else ""
+
+
+def _page(entry: Entry) -> str:
+    return f"{_times(entry)}page {r.code(entry.first.target, 160)}"
+
+
+def _click(entry: Entry) -> str:
+    e, n = entry.first, entry.count
+    opened = f" → page {r.code(entry.led_to, 160)}" if entry.led_to else ""
+    return (f"{n} clicks on " if n > 1 else "click ") + _selector(e.target) + _quoted(e) + opened
+
+
+def _input(entry: Entry) -> str:
+    n, fields = entry.count, len(entry.targets)
+    where = _selector(entry.first.target) if fields == 1 else f"{fields} fields"
+    inputs = f" ({n} inputs)" if n > max(1, fields) else ""
+    return f"typed into {where}{inputs} (values hidden)"
+
+
+def _console(entry: Entry) -> str:
+    e = entry.first
+    level = "error" if e.kind == CONSOLE_ERROR else "warning"
+    return f"{_times(entry)}console {level} {r.code(e.text, 200)}"
+
+
+def _request(entry: Entry) -> str:
+    e = entry.first
+    status = e.status if e.status is not None else "no response"
+    took = f", {_seconds(e.took)}" if e.took is not None else ""
+    slow = " slow" if e.kind == REQUEST_SLOW else ""
+    return f"{_times(entry)}{e.method}{slow} {r.code(e.target, 160)} → {status}{took}"
+
+
+def _rage_click(entry: Entry) -> str:
+    e = entry.first
+    return f"rage click on {_selector(e.target)}{_quoted(e)} ({e.count} clicks, no response)"
+
+
+def _dead_click(entry: Entry) -> str:
+    e = entry.first
+    return f"dead click on {_selector(e.target)}{_quoted(e)} (no response in {_seconds(e.took)})"
+
+
+def _slow_click(entry: Entry) -> str:
+    e = entry.first
+    return f"{_times(entry)}slow click on {_selector(e.target)}{_quoted(e)} ({_seconds(e.took)})"
+
+
+def _multi_click(entry: Entry) -> str:
+    return f"{entry.first.count} clicks in a row on {_selector(entry.first.target)}"
+
+
+def _web_vital(entry: Entry) -> str:
+    e, value = entry.first, entry.first.took
+    shown = "" if value is None else f" {value:.3f}" if value < 1 else f" {value:.0f} ms"
+    name = e.target if e.target in VITAL_NAMES else r.code(e.target, 20)
+    rating = e.text if e.text in RATINGS else r.code(e.text or "unrated", 30)
+    return f"{name}{shown} ({rating})"
+
+
+def _memory(entry: Entry) -> str:
+    return f"memory pressure: {r.data(entry.first.text, 40)}"
+
+
+def _hydration_error(entry: Entry) -> str:
+    return f"hydration error on {r.code(entry.first.target, 160)}"
+
+
+def _mutations(entry: Entry) -> str:
+    return f"{entry.first.count} DOM mutations at once: the recording was throttled"
+
+
+def _feedback(entry: Entry) -> str:
+    return "the user sent feedback"
+
+
+def _error_event(entry: Entry) -> str:
+    e = entry.first
+    issue = f" (issue {r.data(e.ref, 30)})" if e.ref else ""
+    title = f": {r.code(e.text, 200)}" if e.text else ""
+    return f"error event {e.target}{title}{issue}"
+
+
+_DESCRIBE: dict[str, Callable[[Entry], str]] = {
+    PAGE: _page,
+    CLICK: _click,
+    INPUT: _input,
+    CONSOLE_ERROR: _console,
+    CONSOLE_WARNING: _console,
+    REQUEST: _request,
+    REQUEST_FAILED: _request,
+    REQUEST_SLOW: _request,
+    RAGE_CLICK: _rage_click,
+    DEAD_CLICK: _dead_click,
+    SLOW_CLICK: _slow_click,
+    MULTI_CLICK: _multi_click,
+    WEB_VITAL: _web_vital,
+    MEMORY: _memory,
+    HYDRATION_ERROR: _hydration_error,
+    MUTATIONS: _mutations,
+    FEEDBACK: _feedback,
+    ERROR_EVENT: _error_event,
+}
+
+
 def describe(entry: Entry) -> str:
     """The entry as inert text: untrusted values inside code spans."""
-    e, n = entry.first, entry.count
-    quoted = f" {r.code(e.text, 60)}" if e.text else ""
-    times = f"{n}× " if n > 1 else ""
-    if e.kind == PAGE:
-        return f"{times}page {r.code(e.target, 160)}"
-    if e.kind == CLICK:
-        opened = f" → page {r.code(entry.led_to, 160)}" if entry.led_to else ""
-        return (f"{n} clicks on " if n > 1 else "click ") + _selector(e.target) + quoted + opened
-    if e.kind == INPUT:
-        fields = len(entry.targets)
-        where = _selector(e.target) if fields == 1 else f"{fields} fields"
-        inputs = f" ({n} inputs)" if n > max(1, fields) else ""
-        return f"typed into {where}{inputs} (values hidden)"
-    if e.kind in (CONSOLE_ERROR, CONSOLE_WARNING):
-        level = "error" if e.kind == CONSOLE_ERROR else "warning"
-        return f"{times}console {level} {r.code(e.text, 200)}"
-    if e.kind in (REQUEST, REQUEST_FAILED, REQUEST_SLOW):
-        status = e.status if e.status is not None else "no response"
-        took = f", {_seconds(e.took)}" if e.took is not None else ""
-        slow = " slow" if e.kind == REQUEST_SLOW else ""
-        return f"{times}{e.method}{slow} {r.code(e.target, 160)} → {status}{took}"
-    if e.kind == RAGE_CLICK:
-        return f"rage click on {_selector(e.target)}{quoted} ({e.count} clicks, no response)"
-    if e.kind == DEAD_CLICK:
-        return f"dead click on {_selector(e.target)}{quoted} (no response in {_seconds(e.took)})"
-    if e.kind == SLOW_CLICK:
-        return f"{times}slow click on {_selector(e.target)}{quoted} ({_seconds(e.took)})"
-    if e.kind == MULTI_CLICK:
-        return f"{e.count} clicks in a row on {_selector(e.target)}"
-    if e.kind == WEB_VITAL:
-        value = e.took
-        shown = "" if value is None else f" {value:.3f}" if value < 1 else f" {value:.0f} ms"
-        name = e.target if e.target in VITAL_NAMES else r.code(e.target, 20)
-        rating = e.text if e.text in RATINGS else r.code(e.text or "unrated", 30)
-        return f"{name}{shown} ({rating})"
-    if e.kind == MEMORY:
-        return f"memory pressure: {r.data(e.text, 40)}"
-    if e.kind == HYDRATION_ERROR:
-        return f"hydration error on {r.code(e.target, 160)}"
-    if e.kind == MUTATIONS:
-        return f"{e.count} DOM mutations at once: the recording was throttled"
-    if e.kind == FEEDBACK:
-        return "the user sent feedback"
-    if e.kind == ERROR_EVENT:
-        issue = f" (issue {r.data(e.ref, 30)})" if e.ref else ""
-        title = f": {r.code(e.text, 200)}" if e.text else ""
-        return f"error event {e.target}{title}{issue}"
-    return f"{r.data(e.kind, 30)} {r.code(e.target, 80)}"
+    describer = _DESCRIBE.get(entry.first.kind)
+    if describer is None:
+        e = entry.first
+        return f"{r.data(e.kind, 30)} {r.code(e.target, 80)}"
+    return describer(entry)
 
 
 def span(entry: Entry, origin: float) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -138,58 +139,13 @@ class Normalizer:
     def _breadcrumb(self, payload: dict[str, Any], outer: float | None) -> Event | None:
         category = _label(payload.get("category"), 60) or "breadcrumb"
         at = millis(payload.get("timestamp")) or outer
-        if at is None:
-            self.mix[category] += 1
+        read = _BREADCRUMBS.get(category)
+        if at is None or read is None:
+            self.mix[category] += 1  # only counted
             return None
         data = _dict(payload, "data")
         message = _str(payload.get("message"), 1000)
-        node = _dict(data, "node")
-        if category == "ui.click":
-            self.mix["click"] += 1
-            return Event(at, CLICK, message, _str(node.get("textContent"), 200))
-        if category == "ui.input":
-            self.mix["input"] += 1
-            return Event(at, INPUT, message)  # the typed value is never read
-        if category == "navigation":
-            self.mix["navigation"] += 1
-            to = _str(data.get("to"), 2000)
-            return Event(at, PAGE, to) if to else None
-        if category == "console":
-            level = _label(payload.get("level"), 20) or "log"
-            self.mix[f"console {level}"] += 1
-            if level in ("error", "assert"):
-                return Event(at, CONSOLE_ERROR, "", message or _arguments(data))
-            if level in ("warning", "warn"):
-                return Event(at, CONSOLE_WARNING, "", message or _arguments(data))
-            return None
-        if category == "ui.slowClickDetected":
-            return self._slow_click(at, message, data, node)
-        if category == "ui.multiClick":
-            self.mix["multi click"] += 1
-            return Event(at, MULTI_CLICK, message, count=int(data.get("clickCount") or 2))
-        if category == "replay.mutations":
-            self.mix["mutation limit"] += 1
-            return Event(at, MUTATIONS, "", count=int(data.get("count") or 0))
-        if category == "replay.hydrate-error":
-            self.mix["hydration error"] += 1
-            return Event(at, HYDRATION_ERROR, _str(data.get("url"), 2000))
-        if category == "sentry.feedback":
-            self.mix["feedback"] += 1
-            return Event(at, FEEDBACK, _str(data.get("feedbackId"), 64))
-        self.mix[category] += 1
-        return None
-
-    def _slow_click(
-        self, at: float, message: str, data: dict[str, Any], node: dict[str, Any]
-    ) -> Event:
-        waited = float(data.get("timeAfterClickMs") or 0)
-        tag = _str(node.get("tagName"), 20).lower()
-        clicks = int(data.get("clickCount") or 1)
-        dead = data.get("endReason") == "timeout" and tag in _CLICKABLE and waited >= DEAD_CLICK_MS
-        kind = (RAGE_CLICK if clicks >= RAGE_CLICKS else DEAD_CLICK) if dead else SLOW_CLICK
-        self.mix[kind.replace("_", " ")] += 1
-        text = _str(node.get("textContent"), 200)
-        return Event(at, kind, message or tag, text, took=waited, count=clicks)
+        return read(self.mix, Crumb(at, message, data, _dict(data, "node"), payload))
 
     def _span(self, payload: dict[str, Any]) -> Event | None:
         op = _label(payload.get("op"), 60) or "span"
@@ -206,37 +162,147 @@ class Normalizer:
             return Event(start, PAGE, description, took=took) if description else None
         if op in ("resource.fetch", "resource.xhr"):
             self.mix["request"] += 1
-            status = data.get("statusCode")
-            status = status if isinstance(status, int) and not isinstance(status, bool) else None
-            failed = status is not None and (status >= 400 or status == 0)
-            slow = took is not None and took >= SLOW_REQUEST_MS
-            kind = REQUEST_FAILED if failed else REQUEST_SLOW if slow else REQUEST
-            method = _str(data.get("method"), 10).upper()
-            method = method if method.isascii() and method.isalpha() else "GET"
-            return Event(
-                start, kind, request_path(description), status=status, took=took, method=method
-            )
+            return _request(start, took, description, data)
         if op == "web-vital" or op in VITALS:
             self.mix["web vital"] += 1
-            name = VITALS.get(op) or VITALS.get(description.lower(), description[:20] or "vital")
-            rating = _str(data.get("rating"), 30)
-            value = data.get("value")
-            number = float(value) if isinstance(value, int | float) else None
-            return Event(start, WEB_VITAL, name, rating, took=number)
+            return _web_vital(start, op, description, data)
         if op == "memory":
             self.mix["memory"] += 1
-            memory = _dict(data, "memory")
-            used, limit = memory.get("usedJSHeapSize"), memory.get("jsHeapSizeLimit")
-            if (
-                isinstance(used, int | float)
-                and isinstance(limit, int | float)
-                and limit > 0
-                and used / limit >= MEMORY_PRESSURE
-            ):
-                return Event(start, MEMORY, "", f"{used / limit:.0%} of the JS heap")
-            return None
+            return _memory_pressure(start, data)
         self.mix[op.split(".")[0]] += 1
         return None
+
+
+# -- web breadcrumbs: each reader counts what it reads in the mix ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    """A breadcrumb's fields, read once: its time (ms), message, data and DOM node."""
+
+    at: float
+    message: str
+    data: dict[str, Any]
+    node: dict[str, Any]
+    payload: dict[str, Any]
+
+
+def _click(mix: Counter[str], crumb: Crumb) -> Event:
+    mix["click"] += 1
+    return Event(crumb.at, CLICK, crumb.message, _str(crumb.node.get("textContent"), 200))
+
+
+def _input(mix: Counter[str], crumb: Crumb) -> Event:
+    mix["input"] += 1
+    return Event(crumb.at, INPUT, crumb.message)  # the typed value is never read
+
+
+def _navigation(mix: Counter[str], crumb: Crumb) -> Event | None:
+    mix["navigation"] += 1
+    to = _str(crumb.data.get("to"), 2000)
+    return Event(crumb.at, PAGE, to) if to else None
+
+
+_CONSOLE_KINDS = {
+    "error": CONSOLE_ERROR,
+    "assert": CONSOLE_ERROR,
+    "warning": CONSOLE_WARNING,
+    "warn": CONSOLE_WARNING,
+}
+
+
+def _console(mix: Counter[str], crumb: Crumb) -> Event | None:
+    level = _label(crumb.payload.get("level"), 20) or "log"
+    mix[f"console {level}"] += 1
+    kind = _CONSOLE_KINDS.get(level)
+    if kind is None:
+        return None  # logs, info and debug are only counted
+    return Event(crumb.at, kind, "", crumb.message or _arguments(crumb.data))
+
+
+def _slow_click(mix: Counter[str], crumb: Crumb) -> Event:
+    """Sentry's rules: a timed-out click on a link, button or input is dead after 7 s, and
+    a rage click with 5 clicks or more; any other detected click is slow."""
+    data, node = crumb.data, crumb.node
+    waited = float(data.get("timeAfterClickMs") or 0)
+    tag = _str(node.get("tagName"), 20).lower()
+    clicks = int(data.get("clickCount") or 1)
+    dead = data.get("endReason") == "timeout" and tag in _CLICKABLE and waited >= DEAD_CLICK_MS
+    kind = (RAGE_CLICK if clicks >= RAGE_CLICKS else DEAD_CLICK) if dead else SLOW_CLICK
+    mix[kind.replace("_", " ")] += 1
+    text = _str(node.get("textContent"), 200)
+    return Event(crumb.at, kind, crumb.message or tag, text, took=waited, count=clicks)
+
+
+def _multi_click(mix: Counter[str], crumb: Crumb) -> Event:
+    mix["multi click"] += 1
+    clicks = int(crumb.data.get("clickCount") or 2)
+    return Event(crumb.at, MULTI_CLICK, crumb.message, count=clicks)
+
+
+def _mutations(mix: Counter[str], crumb: Crumb) -> Event:
+    mix["mutation limit"] += 1
+    return Event(crumb.at, MUTATIONS, "", count=int(crumb.data.get("count") or 0))
+
+
+def _hydration_error(mix: Counter[str], crumb: Crumb) -> Event:
+    mix["hydration error"] += 1
+    return Event(crumb.at, HYDRATION_ERROR, _str(crumb.data.get("url"), 2000))
+
+
+def _feedback(mix: Counter[str], crumb: Crumb) -> Event:
+    mix["feedback"] += 1
+    return Event(crumb.at, FEEDBACK, _str(crumb.data.get("feedbackId"), 64))
+
+
+_BREADCRUMBS: dict[str, Callable[[Counter[str], Crumb], Event | None]] = {
+    "ui.click": _click,
+    "ui.input": _input,
+    "navigation": _navigation,
+    "console": _console,
+    "ui.slowClickDetected": _slow_click,
+    "ui.multiClick": _multi_click,
+    "replay.mutations": _mutations,
+    "replay.hydrate-error": _hydration_error,
+    "sentry.feedback": _feedback,
+}
+
+
+# -- performance spans (counted by the Normalizer before they are read) ------------------------
+
+
+def _request(start: float, took: float | None, url: str, data: dict[str, Any]) -> Event:
+    """A fetch or XHR: failed (status 0, or 400 and above), slow (3 s or more) or neither."""
+    status = data.get("statusCode")
+    status = status if isinstance(status, int) and not isinstance(status, bool) else None
+    failed = status is not None and (status >= 400 or status == 0)
+    slow = took is not None and took >= SLOW_REQUEST_MS
+    kind = REQUEST_FAILED if failed else REQUEST_SLOW if slow else REQUEST
+    method = _str(data.get("method"), 10).upper()
+    method = method if method.isascii() and method.isalpha() else "GET"
+    return Event(start, kind, request_path(url), status=status, took=took, method=method)
+
+
+def _web_vital(start: float, op: str, description: str, data: dict[str, Any]) -> Event:
+    name = VITALS.get(op) or VITALS.get(description.lower(), description[:20] or "vital")
+    rating = _str(data.get("rating"), 30)
+    value = data.get("value")
+    number = float(value) if isinstance(value, int | float) else None
+    return Event(start, WEB_VITAL, name, rating, took=number)
+
+
+def _memory_pressure(start: float, data: dict[str, Any]) -> Event | None:
+    """An event when the JS heap is 90% full or more."""
+    memory = _dict(data, "memory")
+    used, limit = memory.get("usedJSHeapSize"), memory.get("jsHeapSizeLimit")
+    if (
+        isinstance(used, int | float)
+        and isinstance(limit, int | float)
+        and limit > 0
+        and used / limit >= MEMORY_PRESSURE
+    ):
+        return Event(start, MEMORY, "", f"{used / limit:.0%} of the JS heap")
+    return None
 
 
 def _arguments(data: dict[str, Any]) -> str:

@@ -1,6 +1,9 @@
-"""The recording engine: reads recording pages and condenses them (plain data in and out).
+"""The recording engine: Sentry replay recordings in, plain data out.
 
-Knows nothing of MCP or of the tools; the tools import what they need from here.
+`kinds` is the vocabulary; `classifier` turns raw rrweb events into `Event`s; `pages` reads
+a segment-list page; `digest` keeps what matters of a whole recording, page by page;
+`timeline` collapses, describes and windows the events; `segment` summarises one segment.
+Knows nothing of MCP or of the tools, which import what they need from here.
 """
 
 from __future__ import annotations

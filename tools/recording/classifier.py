@@ -1,5 +1,9 @@
-"""Raw recording events → normalised `Event`s: Sentry's breadcrumbs and performance spans
-(rrweb custom events, type 5) and page loads become events; everything else is only counted.
+"""Raw recording events → normalised `Event`s.
+
+Input is what Sentry sends: rrweb events (`{"type", "timestamp", "data"}`) with Sentry's
+custom events (type 5) carrying breadcrumbs and performance spans. Output is a small `Event`
+per thing a person would care about (a page, a click, a failed request, a console error, a
+rage click...); everything else is only counted.
 
 Timestamp units differ per event type (reference §6): rrweb's outer `timestamp` and modern
 breadcrumbs' are milliseconds; breadcrumb payload timestamps, performance spans and old

@@ -90,6 +90,7 @@ SOURCES = {
     15: "style",
     16: "custom element",
 }
+# Web vitals by span op or description, and the short name they are shown by.
 VITALS = {
     "largest-contentful-paint": "LCP",
     "cumulative-layout-shift": "CLS",

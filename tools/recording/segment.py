@@ -1,5 +1,5 @@
-"""One segment's summary for list_recording_segments and get_recording_segment: its time
-span, its event mix and its notable moments, from the same parser as summarize_replay."""
+"""One segment's summary: its time span, its event mix and its notable moments, read by the
+same classifier and described by the same timeline as a whole recording's digest."""
 
 from __future__ import annotations
 

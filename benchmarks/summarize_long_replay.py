@@ -5,8 +5,8 @@ then measures, against that loopback server:
 
 1. download only: every segment-list page of the long replay, fetched sequentially with
    httpx2 (`per_page=100`, following `Link`), median of `--runs` runs;
-2. summarise only: `tools.summary.summarize_pages` over the downloaded page texts
-   (pure CPU), median of `--runs` runs (skipped if `tools.summary` is not there yet);
+2. summarise only: `tools.recording.summarize_pages` over the downloaded page texts
+   (pure CPU), median of `--runs` runs (skipped if `tools.recording` is not there yet);
 3. end to end: the `summarize_replay` MCP tool (or, until it exists,
    `list_recording_segments` over every page) through the real MCP client, in a fresh
    child process of this script, which records its peak RSS right before and right
@@ -145,9 +145,9 @@ def summarise(
     pages: list[tuple[bytes, int]], origin_ms: float, runs: int, total: int | None = None
 ) -> dict[str, Any]:
     try:
-        from sentry_replays_mcp.tools.summary import summarize_pages
+        from sentry_replays_mcp.tools.recording import summarize_pages
     except ImportError as exc:
-        return {"skipped": f"tools.summary.summarize_pages is not importable yet ({exc})"}
+        return {"skipped": f"tools.recording.summarize_pages is not importable yet ({exc})"}
     seconds, digest = timed(lambda: summarize_pages(pages, origin_ms, total), runs)
     events = getattr(digest, "raw_events", None)
     source = "Digest.raw_events"

@@ -8,7 +8,7 @@ import pytest
 from mcp import Client
 
 from sentry_replays_mcp.server.demo import DemoSentry
-from sentry_replays_mcp.tools.summary import GROUPS
+from sentry_replays_mcp.tools.recording import GROUPS
 
 from .conftest import text_of
 from .hardening import pages

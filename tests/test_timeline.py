@@ -1,6 +1,7 @@
 """The recording summariser: event kinds, timestamp units, Sentry's dead and rage click rules."""
 
-from sentry_replays_mcp.tools.timeline import millis, summarize
+from sentry_replays_mcp.tools.recording.classifier import millis
+from sentry_replays_mcp.tools.recording.segment import summarize_segment
 
 from .rrweb import T0, crumb, slow_click, span
 
@@ -35,7 +36,7 @@ def test_kinds_in_order_with_both_units():
         span(T0 + 3100, T0 + 3100, "cumulative-layout-shift", "", rating="good"),
         slow_click(T0 + 4000, clicks=6),
     ]
-    summary = summarize(events)
+    summary = summarize_segment(events)
     kinds = [m.kind for m in summary.moments]
     assert kinds == ["page", "click", "request_failed", "console_error", "web_vital", "rage_click"]
     assert [m.at_ms - T0 for m in summary.moments] == [0, 1000, 1100, 2400, 3000, 4000]
@@ -45,7 +46,7 @@ def test_kinds_in_order_with_both_units():
 
 
 def test_dead_and_rage_click_rules():
-    kinds = lambda e: [m.kind for m in summarize([e]).moments]  # noqa: E731
+    kinds = lambda e: [m.kind for m in summarize_segment([e]).moments]  # noqa: E731
     assert kinds(slow_click(T0)) == ["dead_click"]
     assert kinds(slow_click(T0, clicks=5)) == ["rage_click"]
     assert kinds(slow_click(T0, waited=6999)) == ["slow_click"]
@@ -54,7 +55,7 @@ def test_dead_and_rage_click_rules():
 
 
 def test_malformed_events_are_skipped_and_counted():
-    summary = summarize(
+    summary = summarize_segment(
         [
             "junk",
             None,
@@ -68,7 +69,7 @@ def test_malformed_events_are_skipped_and_counted():
 
 
 def test_unknown_tags_and_sources_are_tolerated():
-    summary = summarize(
+    summary = summarize_segment(
         [
             {"type": 5, "timestamp": T0, "data": {"tag": "video", "payload": {}}},
             {"type": 3, "timestamp": T0, "data": {"source": 99}},

@@ -20,7 +20,7 @@ from sentry_replays_mcp.tools.kit.params import Cursor, Organization, Project, R
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
 from sentry_replays_mcp.tools.kit.resolve import ResolvedReplay, resolve, resolve_with, target
 from sentry_replays_mcp.tools.kit.state import state_of
-from sentry_replays_mcp.tools.timeline import mix_text, summarize
+from sentry_replays_mcp.tools.recording import mix_text, summarize_segment
 
 TOOLS: list[ToolSpec] = []
 NOTABLE_PER_SEGMENT = 6
@@ -60,7 +60,7 @@ def segment_out(segment: RecordingSegment, origin: float | None, notable: int) -
         return SegmentOut(
             segment_id=segment.segment_id, date_added=meta.date_added if meta else None
         )
-    summary = summarize(segment.events)
+    summary = summarize_segment(segment.events)
     base = origin if origin is not None else summary.first_ms
     out = SegmentOut(segment_id=segment.segment_id, events=summary.events)
     if summary.first_ms is not None and summary.last_ms is not None and base is not None:

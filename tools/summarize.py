@@ -11,7 +11,7 @@ from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from sentry_replays_mcp.tools import events as ev
+from sentry_replays_mcp.tools import recording as ev
 from sentry_replays_mcp.tools.api.errors import SentryError
 from sentry_replays_mcp.tools.api.models import Replay
 from sentry_replays_mcp.tools.kit import text as r
@@ -22,7 +22,7 @@ from sentry_replays_mcp.tools.kit.params import Detail, Organization, Project, R
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
 from sentry_replays_mcp.tools.kit.resolve import resolve, target
 from sentry_replays_mcp.tools.kit.state import ToolState, state_of
-from sentry_replays_mcp.tools.summary import (
+from sentry_replays_mcp.tools.recording import (
     DEFAULT_KINDS,
     GROUPS,
     NAMES,

@@ -331,7 +331,7 @@ class SentryClient:
         cursor: str | None = None,
     ) -> RawPage:
         """One page of the segment list as unparsed JSON bytes, for reading event by event
-        (`tools.events.PageReader`) without building the whole page in memory."""
+        (`tools.recording.PageReader`) without building the whole page in memory."""
         values = self._replay_values(organization, project, replay_id)
         answer = await self._call(
             "list_recording_segments",

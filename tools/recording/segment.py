@@ -1,5 +1,5 @@
-"""One segment's summary for list_recording_segments and get_recording_segment: its time
-span, its event mix and its notable moments, from the same parser as summarize_replay."""
+"""One segment's summary: its time span, its event mix and its notable moments, read by the
+same classifier and described by the same timeline as a whole recording's digest."""
 
 from __future__ import annotations
 
@@ -8,26 +8,31 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sentry_replays_mcp.tools.events import KNOWN_KINDS, Event, Normalizer, millis
 from sentry_replays_mcp.tools.kit import text as r
-from sentry_replays_mcp.tools.summary import DEFAULT_KINDS, collapse, describe
+from sentry_replays_mcp.tools.recording.classifier import Normalizer, millis
+from sentry_replays_mcp.tools.recording.kinds import DEFAULT_KINDS, KNOWN_KINDS, Event
+from sentry_replays_mcp.tools.recording.timeline import collapse, describe
 
 
 @dataclass(frozen=True)
-class Moment:
+class SegmentMoment:
+    """A notable moment in a segment: when, what kind, and its description."""
+
     at_ms: float
     kind: str
     text: str  # already rendered as inert data
 
 
 @dataclass
-class Summary:
+class SegmentSummary:
+    """A segment's time span (ms since the epoch), event counts and notable moments."""
+
     first_ms: float | None = None
     last_ms: float | None = None
     events: int = 0
     skipped: int = 0
     mix: Counter[str] = field(default_factory=Counter)
-    moments: list[Moment] = field(default_factory=list)
+    moments: list[SegmentMoment] = field(default_factory=list)
 
     def seen(self, at: float | None) -> None:
         if at is None:
@@ -36,8 +41,9 @@ class Summary:
         self.last_ms = at if self.last_ms is None else max(self.last_ms, at)
 
 
-def summarize(events: Iterable[Any]) -> Summary:
-    summary = Summary()
+def summarize_segment(events: Iterable[Any]) -> SegmentSummary:
+    """Summarise one segment's raw rrweb events."""
+    summary = SegmentSummary()
     normalizer = Normalizer()
     kept: list[Event] = []
     for raw in events:
@@ -52,7 +58,7 @@ def summarize(events: Iterable[Any]) -> Summary:
     summary.mix = normalizer.mix
     summary.events = sum(normalizer.mix.values())
     summary.moments = [
-        Moment(entry.first.at, entry.first.kind, describe(entry))
+        SegmentMoment(entry.first.at, entry.first.kind, describe(entry))
         for entry in collapse(kept, DEFAULT_KINDS)
     ]
     return summary

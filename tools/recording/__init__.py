@@ -1,0 +1,90 @@
+"""The recording engine: Sentry replay recordings in, plain data out.
+
+`kinds` is the vocabulary; `classifier` turns raw rrweb events into `Event`s; `pages` reads
+a segment-list page; `digest` keeps what matters of a whole recording, page by page;
+`timeline` collapses, describes and windows the events; `segment` summarises one segment.
+Knows nothing of MCP or of the tools, which import what they need from here.
+"""
+
+from __future__ import annotations
+
+from sentry_replays_mcp.tools.recording.digest import Digest, summarize_pages
+from sentry_replays_mcp.tools.recording.kinds import (
+    CLICK,
+    CONSOLE_ERROR,
+    CONSOLE_WARNING,
+    DEAD_CLICK,
+    DEFAULT_KINDS,
+    ERROR_EVENT,
+    FEEDBACK,
+    GROUPS,
+    HYDRATION_ERROR,
+    INCIDENTS,
+    INPUT,
+    MEMORY,
+    MULTI_CLICK,
+    MUTATIONS,
+    NAMES,
+    PAGE,
+    RAGE_CLICK,
+    REQUEST,
+    REQUEST_FAILED,
+    REQUEST_SLOW,
+    SLOW_CLICK,
+    WEB_VITAL,
+    Event,
+)
+from sentry_replays_mcp.tools.recording.segment import (
+    SegmentMoment,
+    SegmentSummary,
+    mix_text,
+    summarize_segment,
+)
+from sentry_replays_mcp.tools.recording.timeline import (
+    Entry,
+    Window,
+    collapse,
+    describe,
+    in_window,
+    span,
+    windows,
+)
+
+__all__ = [
+    "CLICK",
+    "CONSOLE_ERROR",
+    "CONSOLE_WARNING",
+    "DEAD_CLICK",
+    "DEFAULT_KINDS",
+    "ERROR_EVENT",
+    "FEEDBACK",
+    "GROUPS",
+    "HYDRATION_ERROR",
+    "INCIDENTS",
+    "INPUT",
+    "MEMORY",
+    "MULTI_CLICK",
+    "MUTATIONS",
+    "NAMES",
+    "PAGE",
+    "RAGE_CLICK",
+    "REQUEST",
+    "REQUEST_FAILED",
+    "REQUEST_SLOW",
+    "SLOW_CLICK",
+    "WEB_VITAL",
+    "Digest",
+    "Entry",
+    "Event",
+    "SegmentMoment",
+    "SegmentSummary",
+    "Window",
+    "collapse",
+    "describe",
+    "in_window",
+    "mix_text",
+    "span",
+    "summarize_pages",
+    "summarize_segment",
+    "windows",
+]

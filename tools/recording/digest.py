@@ -1,0 +1,115 @@
+"""A replay's recording digested page by page: the events kept (incidents beyond the cap),
+counts of every kind, and what was dropped or malformed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sentry_replays_mcp.tools.recording.classifier import Normalizer
+from sentry_replays_mcp.tools.recording.kinds import INCIDENTS, Event
+from sentry_replays_mcp.tools.recording.pages import (
+    BROKEN,
+    Page,
+    PageReader,
+    count_segments,
+    scan_page,
+)
+
+KEEP_EVENTS = 5_000  # normalised events kept per replay; incidents are kept beyond it
+KEEP_INCIDENTS = 1_000
+
+
+@dataclass
+class Digest:
+    """Everything kept from a replay's recording, fed page by page."""
+
+    origin_ms: float | None = None
+    events: list[Event] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)
+    segments: int = 0
+    raw_events: int = 0
+    metadata_rows: int = 0  # segment metadata instead of events (servers that follow the seed)
+    normalizer: Normalizer = field(default_factory=Normalizer)
+    _incidents: int = 0
+
+    @property
+    def malformed(self) -> int:
+        return self.normalizer.malformed
+
+    @property
+    def mix(self) -> Counter[str]:
+        return self.normalizer.mix
+
+    def add_page(self, page: Page, first_segment: int = 0, segments: int | None = None) -> None:
+        """One segment-list page (JSON text or bytes). `segments`, when the caller knows how
+        many segments the page holds (from the paging), saves counting them."""
+        scanned = scan_page(page)
+        if scanned is None:
+            self.read_page(page, first_segment)
+            return
+        decoded, tally = scanned
+        for raw in decoded:
+            if raw is BROKEN:
+                self.normalizer.malformed += 1
+            else:
+                self.add(raw)
+        for (kind, source), times in tally.items():
+            self.normalizer.count(int(kind), int(source) if source else None, times)
+            self.raw_events += times
+        self.segments += count_segments(page) if segments is None else segments
+        if page[-64:].rstrip()[-1:] not in ("]", b"]"):
+            self.normalizer.malformed += 1  # a truncated page
+
+    def read_page(self, page: Page, first_segment: int = 0) -> None:
+        """Decode every event (the general, slower path): any key order, metadata rows."""
+        text = page if isinstance(page, str) else bytes(page).decode("utf-8", errors="replace")
+        reader = PageReader(text, first_segment)
+        for segment, raw in reader:
+            self.add(raw, segment)
+        self.segments += reader.segments if not self.metadata_rows else 0
+        self.normalizer.malformed += reader.malformed
+
+    def add(self, raw: Any, segment: int | None = None) -> None:
+        if (
+            isinstance(raw, dict)
+            and "type" not in raw
+            and ("segmentId" in raw or "replayId" in raw)
+        ):
+            self.metadata_rows += 1
+            return
+        self.raw_events += 1
+        event = self.normalizer.feed(raw, segment)
+        if event is not None:
+            self.keep(event)
+
+    def keep(self, event: Event) -> None:
+        self.counts[event.kind] += 1
+        incident = event.kind in INCIDENTS
+        if len(self.events) < KEEP_EVENTS or (incident and self._incidents < KEEP_INCIDENTS):
+            self.events.append(event)
+            self._incidents += incident
+        else:
+            self.dropped[event.kind] += 1
+
+    def finish(self) -> Digest:
+        self.events.sort(key=lambda e: e.at)
+        if self.origin_ms is None and self.events:
+            self.origin_ms = self.events[0].at
+        return self
+
+
+def summarize_pages(
+    pages: Iterable[tuple[Page, int]], origin_ms: float | None, total_segments: int | None = None
+) -> Digest:
+    """Digest already-downloaded segment-list pages (JSON text or bytes, first segment id).
+    With `total_segments`, each page's segment count follows from the paging."""
+    digest = Digest(origin_ms)
+    listed = list(pages)
+    for index, (page, first) in enumerate(listed):
+        following = listed[index + 1][1] if index + 1 < len(listed) else total_segments
+        digest.add_page(page, first, following - first if following is not None else None)
+    return digest.finish()

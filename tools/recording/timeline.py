@@ -1,0 +1,255 @@
+"""The timeline: events collapsed into entries ("12 clicks on button#next"), each described
+as inert text, and evidence windows before each incident."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sentry_replays_mcp.tools.kit import text as r
+from sentry_replays_mcp.tools.recording.kinds import (
+    CLICK,
+    CONSOLE_ERROR,
+    CONSOLE_WARNING,
+    DEAD_CLICK,
+    ERROR_EVENT,
+    FEEDBACK,
+    HYDRATION_ERROR,
+    INCIDENTS,
+    INPUT,
+    MEMORY,
+    MULTI_CLICK,
+    MUTATIONS,
+    PAGE,
+    RAGE_CLICK,
+    REQUEST,
+    REQUEST_FAILED,
+    REQUEST_SLOW,
+    SLOW_CLICK,
+    VITALS,
+    WEB_VITAL,
+    Event,
+)
+
+MERGE_GAP_MS = 30_000
+CLICK_TO_PAGE_MS = 2_000
+AFTER_INCIDENT_MS = 2_000
+VITAL_NAMES = frozenset(VITALS.values())
+RATINGS = frozenset({"good", "needs-improvement", "poor"})
+
+
+@dataclass
+class Entry:
+    """One timeline line: an event, or a run of similar events collapsed into one."""
+
+    first: Event
+    last: Event
+    count: int = 1
+    targets: set[str] = field(default_factory=set)
+    led_to: str | None = None  # the page a click opened
+
+    def absorbs(self, event: Event) -> bool:
+        if event.at - self.last.at > MERGE_GAP_MS or event.kind != self.first.kind:
+            return False
+        if event.kind == INPUT:
+            return True  # consecutive inputs: "typed into 3 fields"
+        if event.kind in INCIDENTS and event.kind != CONSOLE_ERROR:
+            return False  # each failed request, rage click... stays visible
+        same = (event.target, event.text, event.method) == (
+            self.first.target,
+            self.first.text,
+            self.first.method,
+        )
+        return same and event.status == self.first.status
+
+    def add(self, event: Event) -> None:
+        self.last = event
+        self.count += 1
+        self.targets.add(event.target)
+
+
+def collapse(events: Sequence[Event], kinds: frozenset[str]) -> list[Entry]:
+    entries: list[Entry] = []
+    for event in events:
+        if event.kind not in kinds or (event.kind == WEB_VITAL and event.text == "good"):
+            continue
+        previous = entries[-1] if entries else None
+        if previous is not None and previous.absorbs(event):
+            previous.add(event)
+        elif (
+            previous is not None
+            and event.kind == PAGE
+            and previous.first.kind == CLICK
+            and previous.led_to is None
+            and event.at - previous.last.at <= CLICK_TO_PAGE_MS
+        ):
+            previous.led_to = event.target  # "click `Cart` → page `/cart`"
+        else:
+            entries.append(Entry(event, event, 1, {event.target}))
+    return entries
+
+
+def _selector(target: str) -> str:
+    steps = [step.strip() for step in target.split(">")]
+    short = ("… > " if len(steps) > 2 else "") + " > ".join(steps[-2:])
+    return r.code(short or "?", 120)
+
+
+def _seconds(ms: float | None) -> str:
+    return f"{ms / 1000:.1f} s" if ms is not None else "?"
+
+
+def _times(entry: Entry) -> str:
+    """The "3× " before an entry that collapsed several events."""
+    return f"{entry.count}× " if entry.count > 1 else ""
+
+
+def _quoted(event: Event) -> str:
+    """The element's text after its selector, when it has one."""
+    return f" {r.code(event.text, 60)}" if event.text else ""
+
+
+def _page(entry: Entry) -> str:
+    return f"{_times(entry)}page {r.code(entry.first.target, 160)}"
+
+
+def _click(entry: Entry) -> str:
+    e, n = entry.first, entry.count
+    opened = f" → page {r.code(entry.led_to, 160)}" if entry.led_to else ""
+    return (f"{n} clicks on " if n > 1 else "click ") + _selector(e.target) + _quoted(e) + opened
+
+
+def _input(entry: Entry) -> str:
+    n, fields = entry.count, len(entry.targets)
+    where = _selector(entry.first.target) if fields == 1 else f"{fields} fields"
+    inputs = f" ({n} inputs)" if n > max(1, fields) else ""
+    return f"typed into {where}{inputs} (values hidden)"
+
+
+def _console(entry: Entry) -> str:
+    e = entry.first
+    level = "error" if e.kind == CONSOLE_ERROR else "warning"
+    return f"{_times(entry)}console {level} {r.code(e.text, 200)}"
+
+
+def _request(entry: Entry) -> str:
+    e = entry.first
+    status = e.status if e.status is not None else "no response"
+    took = f", {_seconds(e.took)}" if e.took is not None else ""
+    slow = " slow" if e.kind == REQUEST_SLOW else ""
+    return f"{_times(entry)}{e.method}{slow} {r.code(e.target, 160)} → {status}{took}"
+
+
+def _rage_click(entry: Entry) -> str:
+    e = entry.first
+    return f"rage click on {_selector(e.target)}{_quoted(e)} ({e.count} clicks, no response)"
+
+
+def _dead_click(entry: Entry) -> str:
+    e = entry.first
+    return f"dead click on {_selector(e.target)}{_quoted(e)} (no response in {_seconds(e.took)})"
+
+
+def _slow_click(entry: Entry) -> str:
+    e = entry.first
+    return f"{_times(entry)}slow click on {_selector(e.target)}{_quoted(e)} ({_seconds(e.took)})"
+
+
+def _multi_click(entry: Entry) -> str:
+    return f"{entry.first.count} clicks in a row on {_selector(entry.first.target)}"
+
+
+def _web_vital(entry: Entry) -> str:
+    e, value = entry.first, entry.first.took
+    shown = "" if value is None else f" {value:.3f}" if value < 1 else f" {value:.0f} ms"
+    name = e.target if e.target in VITAL_NAMES else r.code(e.target, 20)
+    rating = e.text if e.text in RATINGS else r.code(e.text or "unrated", 30)
+    return f"{name}{shown} ({rating})"
+
+
+def _memory(entry: Entry) -> str:
+    return f"memory pressure: {r.data(entry.first.text, 40)}"
+
+
+def _hydration_error(entry: Entry) -> str:
+    return f"hydration error on {r.code(entry.first.target, 160)}"
+
+
+def _mutations(entry: Entry) -> str:
+    return f"{entry.first.count} DOM mutations at once: the recording was throttled"
+
+
+def _feedback(entry: Entry) -> str:
+    return "the user sent feedback"
+
+
+def _error_event(entry: Entry) -> str:
+    e = entry.first
+    issue = f" (issue {r.data(e.ref, 30)})" if e.ref else ""
+    title = f": {r.code(e.text, 200)}" if e.text else ""
+    return f"error event {e.target}{title}{issue}"
+
+
+_DESCRIBE: dict[str, Callable[[Entry], str]] = {
+    PAGE: _page,
+    CLICK: _click,
+    INPUT: _input,
+    CONSOLE_ERROR: _console,
+    CONSOLE_WARNING: _console,
+    REQUEST: _request,
+    REQUEST_FAILED: _request,
+    REQUEST_SLOW: _request,
+    RAGE_CLICK: _rage_click,
+    DEAD_CLICK: _dead_click,
+    SLOW_CLICK: _slow_click,
+    MULTI_CLICK: _multi_click,
+    WEB_VITAL: _web_vital,
+    MEMORY: _memory,
+    HYDRATION_ERROR: _hydration_error,
+    MUTATIONS: _mutations,
+    FEEDBACK: _feedback,
+    ERROR_EVENT: _error_event,
+}
+
+
+def describe(entry: Entry) -> str:
+    """The entry as inert text: untrusted values inside code spans."""
+    describer = _DESCRIBE.get(entry.first.kind)
+    if describer is None:
+        e = entry.first
+        return f"{r.data(e.kind, 30)} {r.code(e.target, 80)}"
+    return describer(entry)
+
+
+def span(entry: Entry, origin: float) -> str:
+    start = r.offset(entry.first.at - origin)
+    if entry.count > 1 and entry.last.at - entry.first.at >= 1_000:
+        return f"{start}–{r.offset(entry.last.at - origin)}"
+    return start
+
+
+@dataclass
+class Window:
+    start: float
+    end: float
+    incidents: list[Event]
+
+
+def windows(events: Sequence[Event], seconds: float) -> list[Window]:
+    """Evidence windows: the `seconds` before each incident (and a little after), merged when
+    they overlap."""
+    found: list[Window] = []
+    for event in events:
+        if event.kind not in INCIDENTS:
+            continue
+        start, end = event.at - seconds * 1000, event.at + AFTER_INCIDENT_MS
+        if found and start <= found[-1].end:
+            found[-1].end = max(found[-1].end, end)
+            found[-1].incidents.append(event)
+        else:
+            found.append(Window(start, end, [event]))
+    return found
+
+
+def in_window(events: Sequence[Event], window: Window) -> list[Event]:
+    return [e for e in events if window.start <= e.at <= window.end]

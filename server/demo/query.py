@@ -101,32 +101,38 @@ def _tokenize(query: str) -> list[str]:
         c = query[i]
         if c.isspace():
             i += 1
-            continue
-        if c in "()":
+        elif c in "()":
             tokens.append(c)
             i += 1
-            continue
-        start, in_quote, depth = i, False, 0
-        while i < n:
-            c = query[i]
-            if in_quote:
-                if c == "\\":
-                    i += 1
-                elif c == '"':
-                    in_quote = False
-            elif c == '"':
-                in_quote = True
-            elif c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-            elif depth <= 0 and (c.isspace() or c == ")"):
-                break
-            i += 1
-        if in_quote:
-            raise QueryError(f"Parse error at '{query[start:]}': unterminated quoted value.")
-        tokens.append(query[start:i])
+        else:
+            end = _token_end(query, i)
+            tokens.append(query[i:end])
+            i = end
     return tokens
+
+
+def _token_end(query: str, start: int) -> int:
+    """Where the term at `start` ends: at a space or `)` outside quotes and brackets."""
+    i, n, in_quote, depth = start, len(query), False, 0
+    while i < n:
+        c = query[i]
+        if in_quote:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_quote = False
+        elif c == '"':
+            in_quote = True
+        elif c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+        elif depth <= 0 and (c.isspace() or c == ")"):
+            break
+        i += 1
+    if in_quote:
+        raise QueryError(f"Parse error at '{query[start:]}': unterminated quoted value.")
+    return i
 
 
 class _Parser:
@@ -267,35 +273,60 @@ def _match_strings(values: list[str], candidates: list[str]) -> bool:
 
 
 def _match_term(term: Term, doc: dict[str, Any]) -> bool:
+    """One term against a search document, before any negation."""
     key = term.key
     if key == "has":
-        name = ALIASES.get(term.values[0], term.values[0])
-        value = doc.get(name, doc.get("tags", {}).get(name))
-        if isinstance(value, list):
-            return any(v not in (None, "") for v in value)
-        return value not in (None, "")
+        return _match_has(term, doc)
     if key in NUMERIC:
-        actual = doc.get(key)
-        if actual is None:
-            return False
-        wanted = [_number(key, term.raw_key, v) for v in term.values]
-        return any(_compare(float(actual), term.op, w) for w in wanted)
+        return _match_number(term, doc)
     if key in IDS:
-        ids = [_norm_id(v) for v in term.values]
-        return any(i is not None and i in doc.get(key, []) for i in ids)
+        return _match_id(term, doc)
     if key in CLICKS:
-        attr = CLICKS[key]
-        for el in doc.get("clicks", []):
-            got = getattr(el, attr)
-            if _match_strings(term.values, got if isinstance(got, list) else [got]):
-                return True
-        return False
+        return _match_click(term, doc)
     if key in SELECTORS:
-        sels = [_selector(v) for v in term.values]
-        return any(_element_matches(el, s) for el in doc.get(SELECTORS[key], []) for s in sels)
+        return _match_selector(term, doc)
     if key.startswith("tags["):
         return _match_strings(term.values, doc.get("tags", {}).get(key[5:-1], []))
     return _match_strings(term.values, [c for c in doc.get(key, []) if c is not None])
+
+
+def _match_has(term: Term, doc: dict[str, Any]) -> bool:
+    """`has:key`: the key (or tag) holds a non-empty value."""
+    name = ALIASES.get(term.values[0], term.values[0])
+    value = doc.get(name, doc.get("tags", {}).get(name))
+    if isinstance(value, list):
+        return any(v not in (None, "") for v in value)
+    return value not in (None, "")
+
+
+def _match_number(term: Term, doc: dict[str, Any]) -> bool:
+    actual = doc.get(term.key)
+    if actual is None:
+        return False
+    wanted = [_number(term.key, term.raw_key, v) for v in term.values]
+    return any(_compare(float(actual), term.op, w) for w in wanted)
+
+
+def _match_id(term: Term, doc: dict[str, Any]) -> bool:
+    """An id key: some value, read as a UUID in any form, is among the ids."""
+    ids = [_norm_id(v) for v in term.values]
+    return any(i is not None and i in doc.get(term.key, []) for i in ids)
+
+
+def _match_click(term: Term, doc: dict[str, Any]) -> bool:
+    """`click.<attribute>`: some clicked element's attribute matches a value."""
+    attr = CLICKS[term.key]
+    for el in doc.get("clicks", []):
+        got = getattr(el, attr)
+        if _match_strings(term.values, got if isinstance(got, list) else [got]):
+            return True
+    return False
+
+
+def _match_selector(term: Term, doc: dict[str, Any]) -> bool:
+    """`click.selector` / `dead.selector` / `rage.selector`: some element fits a selector."""
+    sels = [_selector(v) for v in term.values]
+    return any(_element_matches(el, s) for el in doc.get(SELECTORS[term.key], []) for s in sels)
 
 
 def _compare(actual: float, op: str, wanted: float) -> bool:

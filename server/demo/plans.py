@@ -257,7 +257,7 @@ def random_plan(
             visit = b.arrive(end + 0.2, rng.choice(pages), "load")
         t = end + 0.2
     b.visits[-1].end = duration - 0.3
-    placed = _place_extras(b, wishes, duration)
+    placed = _place_extras(b, wishes)
     return b.finish(duration, bounds), placed
 
 
@@ -289,10 +289,19 @@ def _spot(b: PlanBuilder, visits: list[Visit]) -> tuple[Visit, float]:
     return visit, b.rng.uniform(lo, hi)
 
 
-def _place_extras(b: PlanBuilder, wishes: Wishes, duration: float) -> list[tuple[float, Issue]]:
-    rng = b.rng
+def _place_extras(b: PlanBuilder, wishes: Wishes) -> list[tuple[float, Issue]]:
+    """Add the wished errors, console messages and slow clicks; returns the placed errors."""
+    placed = _place_errors(b, wishes.issues)
+    _place_console(b, "warning", wishes.warnings, WARNINGS)
+    _place_console(b, "info", wishes.infos, INFOS)
+    _place_slow_clicks(b, wishes)
+    return placed
+
+
+def _place_errors(b: PlanBuilder, issues: list[Issue]) -> list[tuple[float, Issue]]:
+    """Each issue's error (after its failed request, if any) on a visit of its page."""
     placed: list[tuple[float, Issue]] = []
-    for issue in wishes.issues:
+    for issue in issues:
         where = [v for v in b.visits if issue.page in (None, v.page)]
         if not where:
             continue
@@ -303,12 +312,18 @@ def _place_extras(b: PlanBuilder, wishes: Wishes, duration: float) -> list[tuple
             b.fetch(t - 0.2, visit.page, "GET", ORIGIN + "/api/recommendations", 0, 0.1)
         b.console(t, visit.page, "error", issue.title, stack=issue.stack, issue=issue.key)
         placed.append((t, issue))
-    for _ in range(wishes.warnings):
+    return placed
+
+
+def _place_console(b: PlanBuilder, level: str, count: int, messages: list[str]) -> None:
+    for _ in range(count):
         visit, t = _spot(b, b.visits)
-        b.console(t, visit.page, "warning", rng.choice(WARNINGS))
-    for _ in range(wishes.infos):
-        visit, t = _spot(b, b.visits)
-        b.console(t, visit.page, "info", rng.choice(INFOS))
+        b.console(t, visit.page, level, b.rng.choice(messages))
+
+
+def _place_slow_clicks(b: PlanBuilder, wishes: Wishes) -> None:
+    """Rage clicks, then dead clicks, then now and then one slow click that is neither."""
+    rng = b.rng
     with_targets = [v for v in b.visits if _clickables(SITE.pages[v.page])]
     for i in range(wishes.dead + wishes.rage + (1 if rng.random() < 0.15 else 0)):
         if not with_targets:
@@ -321,7 +336,6 @@ def _place_extras(b: PlanBuilder, wishes: Wishes, duration: float) -> list[tuple
             b.slow_click(t, visit.page, el, rng.randint(1, 3))
         else:
             b.slow_click(t, visit.page, el, 1, dead=False)
-    return placed
 
 
 def story_plan(rng: random.Random, new_vitals: bool) -> tuple[Plan, list[tuple[float, Issue]]]:

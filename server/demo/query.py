@@ -182,23 +182,25 @@ def _term(token: str) -> Term:
     key = ALIASES.get(raw_key, raw_key)
     if key not in NUMERIC | STRINGS | IDS | set(CLICKS) | set(SELECTORS) | {"has"}:
         key = raw_key if raw_key.startswith("tags[") else f"tags[{raw_key}]"
-    op, values, is_list = "=", [raw], False
-    if raw.startswith("["):
-        if not raw.endswith("]"):
-            raise QueryError(f"Parse error at '{token}': unterminated list.")
-        values, is_list = _split_list(raw[1:-1], token), True
-    else:
-        for candidate in (">=", "<=", ">", "<"):
-            if raw.startswith(candidate):
-                op, values = candidate, [raw[len(candidate) :]]
-                break
-        values = [_unquote(values[0])]
+    op, values, is_list = _operator_and_values(raw, token)
     if op != "=" and key not in NUMERIC:
         raise QueryError(f"Invalid operator specified for `{raw_key}`")
     if key in NUMERIC:
         for v in values:
             _number(key, raw_key, v)
     return Term(key, raw_key, op, values, bool(m.group("neg")), is_list)
+
+
+def _operator_and_values(raw: str, token: str) -> tuple[str, list[str], bool]:
+    """A term's value as (operator, values, written as a list)."""
+    if raw.startswith("["):
+        if not raw.endswith("]"):
+            raise QueryError(f"Parse error at '{token}': unterminated list.")
+        return "=", _split_list(raw[1:-1], token), True
+    for op in (">=", "<=", ">", "<"):
+        if raw.startswith(op):
+            return op, [_unquote(raw[len(op) :])], False
+    return "=", [_unquote(raw)], False
 
 
 def _split_list(body: str, token: str) -> list[str]:

@@ -20,6 +20,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from .click_selectors import element_matches, parse_selector
+
 NUMERIC = {
     "activity", "count_errors", "count_warnings", "count_infos", "count_segments", "count_urls",
     "count_dead_clicks", "count_rage_clicks", "duration",
@@ -328,7 +330,7 @@ def _match_click(term: Term, doc: dict[str, Any]) -> bool:
 def _match_selector(term: Term, doc: dict[str, Any]) -> bool:
     """`click.selector` / `dead.selector` / `rage.selector`: some element fits a selector."""
     sels = [_selector(v) for v in term.values]
-    return any(_element_matches(el, s) for el in doc.get(SELECTORS[term.key], []) for s in sels)
+    return any(element_matches(el, s) for el in doc.get(SELECTORS[term.key], []) for s in sels)
 
 
 def _compare(actual: float, op: str, wanted: float) -> bool:
@@ -345,41 +347,8 @@ def _norm_id(value: str) -> str | None:
         return None
 
 
-_SEL = re.compile(r"""([a-zA-Z][\w-]*)|#([\w-]+)|\.([\w-]+)|\[([\w-]+)(?:="([^"]*)")?\]""")
-_ATTR_NAMES = {"aria": "aria-label", "data-test-id": "data-testid", "testid": "data-testid"}
-
-
 def _selector(value: str) -> dict[str, Any]:
-    """Parse a simple selector like `button#pay-now.btn[role="button"]`."""
-    out: dict[str, Any] = {"tag": None, "id": None, "classes": [], "attrs": {}}
-    pos = 0
-    for m in _SEL.finditer(value):
-        if m.start() != pos:
-            break
-        pos = m.end()
-        tag, ident, cls, attr, attr_value = m.groups()
-        if tag:
-            out["tag"] = tag.lower()
-        elif ident:
-            out["id"] = ident
-        elif cls:
-            out["classes"].append(cls)
-        else:
-            out["attrs"][_ATTR_NAMES.get(attr, attr)] = attr_value
-    if pos != len(value):
+    parsed = parse_selector(value)
+    if parsed is None:
         raise QueryError(f"Invalid selector: {value}")
-    return out
-
-
-def _element_matches(el: Any, sel: dict[str, Any]) -> bool:
-    if sel["tag"] and el.tag != sel["tag"]:
-        return False
-    if sel["id"] and el.elem_id != sel["id"]:
-        return False
-    if any(c not in el.classes for c in sel["classes"]):
-        return False
-    for name, val in sel["attrs"].items():
-        have = el.attributes.get(name)
-        if have is None or (val is not None and have != val):
-            return False
-    return True
+    return parsed

@@ -25,7 +25,8 @@ from .catalog import (
     PLATFORMS,
     Issue,
 )
-from .plans import Action, Plan, Wishes, random_plan, story_plan
+from .plans import Action, Plan, Wishes, random_plan
+from .story import story_plan
 
 ORG_SLUG = "acme"
 ORG_ID = "1138"

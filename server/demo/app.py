@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import sentry_routes, spec_routes
+from . import control, sentry_routes, spec_routes
 from .data import Dataset, Project, Replay
 from .faults import MAX_LOG, PENDING, FaultSet, RequestRecord
 from .long_replay import LongReplay, build_long_replay, long_replay_id
@@ -293,24 +293,10 @@ class DemoSentry:
         header = request.headers.get("authorization", "")
         if header.partition(" ")[2].strip() != self.token:
             return json_response({"detail": "Invalid token"}, 401)
-        method = request.method
-        if path == "/__demo__/faults" and method == "POST":
-            try:
-                fault = self.faults.add_from_json(json.loads(await request.body() or b"null"))
-            except (ValueError, TypeError, re.error) as exc:
-                return json_response({"detail": f"Bad fault: {exc}"}, 400)
-            return json_response(fault.describe(), 201)
-        if path == "/__demo__/faults" and method == "DELETE":
-            self.faults.clear()
-            return empty(204)
-        if path == "/__demo__/faults" and method == "GET":
-            return json_response([f.describe() for f in self.faults])
-        if path == "/__demo__/requests" and method == "GET":
-            return json_response([r.as_dict() for r in list(self.requests)])
-        if path == "/__demo__/reset" and method == "POST":
-            self.reset()
-            return empty(204)
-        return empty(404)
+        handler = control.ROUTES.get((path, request.method))
+        if handler is None:
+            return empty(404)
+        return await handler(self, request)
 
     def describe(self) -> dict[str, Any]:
         """What the console script prints: how to reach and use this demo."""

@@ -25,7 +25,8 @@ from .catalog import (
     PLATFORMS,
     Issue,
 )
-from .plans import Action, Plan, Wishes, random_plan, story_plan
+from .plans import Action, Plan, Wishes, random_plan
+from .story import story_plan
 
 ORG_SLUG = "acme"
 ORG_ID = "1138"
@@ -263,23 +264,12 @@ class Dataset:
             "release": [release],
             "sdk.name": [sdk_name],
         }
-        now = self.now
-        started = now - timedelta(seconds=round(offset))
-        viewers: list[tuple[str, datetime]] = []
-        since_end = offset - plan.duration
-        if kind == "story":
-            viewers = [("3", now - timedelta(minutes=50))]
-        elif since_end > 900 and r.random() < 0.5:
-            for mid, _, _ in r.sample(self.members, r.randint(1, 3)):
-                viewers.append(
-                    (mid, now - timedelta(seconds=round(r.uniform(60, since_end - 300))))
-                )
-            viewers.sort(key=lambda v: v[1])
+        viewers = self._viewers(r, kind, offset - plan.duration)
         return Replay(
             id=rid,
             ordinal=i,
             project=project,
-            started_at=started,
+            started_at=self.now - timedelta(seconds=round(offset)),
             plan=plan,
             environment=environment,
             user=user,
@@ -297,6 +287,20 @@ class Dataset:
             viewers=viewers,
         )
 
+    def _viewers(self, r: random.Random, kind: str, since_end: float) -> list[tuple[str, datetime]]:
+        """Who viewed a replay that ended `since_end` seconds ago, and when (oldest first)."""
+        now = self.now
+        if kind == "story":
+            return [("3", now - timedelta(minutes=50))]
+        viewers: list[tuple[str, datetime]] = []
+        if since_end > 900 and r.random() < 0.5:
+            for mid, _, _ in r.sample(self.members, r.randint(1, 3)):
+                viewers.append(
+                    (mid, now - timedelta(seconds=round(r.uniform(60, since_end - 300))))
+                )
+            viewers.sort(key=lambda v: v[1])
+        return viewers
+
     def _random_plan(
         self,
         r: random.Random,
@@ -307,22 +311,8 @@ class Dataset:
         new_vitals: bool,
         mobile: bool,
     ) -> tuple[Plan, list[Any]]:
-        if kind == "long":
-            count, lo, hi = 130, 5.0, 14.0
-        elif kind == "empty":
-            count, lo, hi = 1, 12.0, 30.0
-        else:
-            count, lo, hi = min(40, 1 + int(r.expovariate(1 / 9))), 5.0, 60.0
-        bounds = [0.0]
-        for _ in range(count):
-            bounds.append(round(bounds[-1] + r.uniform(lo, hi), 3))
-        issues: list[Issue] = [ISSUE_BY_KEY["chunk"]] if chunky else []
-        if r.random() < 0.3 or (replay_type == "buffer" and not issues):
-            pages = APPS[slug]
-            others = [x for x in ISSUES if x.key not in ("chunk", "total")]
-            issues.append(r.choice([x for x in others if x.page is None or x.page in pages]))
-        if slug == "checkout" and r.random() < 0.2:
-            issues.append(ISSUE_BY_KEY["total"])
+        bounds = _segment_bounds(r, kind)
+        issues = _random_issues(r, slug, chunky, replay_type)
         wishes = Wishes(
             issues=issues if kind != "empty" else [],
             warnings=r.choice([0, 0, 0, 1, 2]),
@@ -337,3 +327,29 @@ class Dataset:
             plan.actions = plan.actions[:1]
             plan.visits = plan.visits[:1]
         return plan, placed
+
+
+def _segment_bounds(r: random.Random, kind: str) -> list[float]:
+    """Segment boundaries in seconds: 130 short segments (long), 1 (empty), else a few."""
+    if kind == "long":
+        count, lo, hi = 130, 5.0, 14.0
+    elif kind == "empty":
+        count, lo, hi = 1, 12.0, 30.0
+    else:
+        count, lo, hi = min(40, 1 + int(r.expovariate(1 / 9))), 5.0, 60.0
+    bounds = [0.0]
+    for _ in range(count):
+        bounds.append(round(bounds[-1] + r.uniform(lo, hi), 3))
+    return bounds
+
+
+def _random_issues(r: random.Random, slug: str, chunky: bool, replay_type: str) -> list[Issue]:
+    """The issues a random replay of `slug` runs into."""
+    issues: list[Issue] = [ISSUE_BY_KEY["chunk"]] if chunky else []
+    if r.random() < 0.3 or (replay_type == "buffer" and not issues):
+        pages = APPS[slug]
+        others = [x for x in ISSUES if x.key not in ("chunk", "total")]
+        issues.append(r.choice([x for x in others if x.page is None or x.page in pages]))
+    if slug == "checkout" and r.random() < 0.2:
+        issues.append(ISSUE_BY_KEY["total"])
+    return issues

@@ -274,48 +274,76 @@ def selector_rows(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 COUNT_LIMITS = {"issue.id": 25, "transaction": 25, "replay_id": 100}
+COUNT_SOURCES = ("discover", "events", "search_issues", "spans", "transactions")
+# Per key: the check every value must pass, and the 400 detail when one does not.
+COUNT_VALUE_CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
+    "issue.id": (str.isdigit, "Invalid issue.id value: must be integers"),
+    "replay_id": (
+        lambda v: parse_replay_id(v) is not None,
+        "Invalid replay_id value: must be UUIDs",
+    ),
+}
+# Whether a replay counts for one value of the query's key.
+CountMatch = Callable[[Dataset, Replay, str], bool]
+COUNT_MATCHES: dict[str, CountMatch] = {
+    "issue.id": lambda data, r, value: any(data.error_issue[e] == value for e in r.error_ids),
+    "transaction": lambda data, r, value: value in r.transactions,
+    "replay_id": lambda data, r, value: r.id == parse_replay_id(value),
+}
+MAX_COUNTED_IDS = 51
 
 
 def replay_counts(ctx: Ctx, spec: bool = False) -> dict[str, Any]:
+    """Replays per value of the one `issue.id` / `transaction` / `replay_id` list queried."""
+    term = _count_term(ctx, spec)
+    data = ctx.demo.data
+    replays = sorted(
+        candidates(ctx, include_archived=False), key=lambda r: r.started_at, reverse=True
+    )
+    match = COUNT_MATCHES[term.raw_key]
+    hits: dict[str, list[str]] = {}
+    for value in term.values:
+        ids = [r.id for r in replays if match(data, r, value)]
+        if ids:
+            hits[value] = ids[:MAX_COUNTED_IDS]
+    return_ids = (ctx.get("returnIds") or "").lower() in ("1", "true", "yes") and not spec
+    if return_ids:
+        return hits
+    return {key: len(ids) for key, ids in hits.items()}
+
+
+def _count_term(ctx: Ctx, spec: bool) -> q.Term:
+    """The replay-count query's single list term, checked as Sentry checks it."""
     raw = ctx.get("query")
     if raw is None:
         raise ApiError(400, {"query": ["This field is required."]})
     source = ctx.get("data_source")
-    allowed = ("discover", "events", "search_issues", "spans", "transactions")
-    if source is not None and not spec and source not in allowed:
+    if source is not None and not spec and source not in COUNT_SOURCES:
         raise ApiError(400, {"data_source": [f'"{source}" is not a valid choice.']})
+    term = _single_count_term(raw)
+    _check_count_values(term)
+    return term
+
+
+def _single_count_term(raw: str) -> q.Term:
     try:
         found = [t for t in q.terms(q.parse(raw)) if t.raw_key in COUNT_LIMITS]
     except q.QueryError as exc:
         raise detail(400, str(exc)) from None
     if not found:
         raise detail(400, "Must provide at least one issue.id, transaction, or replay_id")
-    if len({t.raw_key for t in found}) > 1 or len(found) > 1:
+    if len(found) > 1:
         raise detail(400, "Must provide only one of: issue.id, transaction, replay_id")
-    term = found[0]
+    return found[0]
+
+
+def _check_count_values(term: q.Term) -> None:
+    """Refuse a replay-count term that is no list, too long, or holds a malformed value."""
     if not term.is_list:
         raise detail(400, "Condition value must be a list of strings")
     if len(term.values) > COUNT_LIMITS[term.raw_key]:
         raise detail(400, "Too many values provided")
-    if term.raw_key == "issue.id" and not all(v.isdigit() for v in term.values):
-        raise detail(400, "Invalid issue.id value: must be integers")
-    if term.raw_key == "replay_id" and any(parse_replay_id(v) is None for v in term.values):
-        raise detail(400, "Invalid replay_id value: must be UUIDs")
-    data = ctx.demo.data
-    replays = sorted(
-        candidates(ctx, include_archived=False), key=lambda r: r.started_at, reverse=True
-    )
-    hits: dict[str, list[str]] = {}
-    for value in term.values:
-        if term.raw_key == "issue.id":
-            ids = [r.id for r in replays if any(data.error_issue[e] == value for e in r.error_ids)]
-        elif term.raw_key == "transaction":
-            ids = [r.id for r in replays if value in r.transactions]
-        else:
-            ids = [r.id for r in replays if r.id == parse_replay_id(value)]
-        if ids:
-            hits[value] = ids[:51]
-    return_ids = (ctx.get("returnIds") or "").lower() in ("1", "true", "yes") and not spec
-    if return_ids:
-        return hits
-    return {key: len(ids) for key, ids in hits.items()}
+    if term.raw_key in COUNT_VALUE_CHECKS:
+        valid, message = COUNT_VALUE_CHECKS[term.raw_key]
+        if not all(valid(v) for v in term.values):
+            raise detail(400, message)

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import APPS, CLICK_FETCHES, INFOS, ISSUE_BY_KEY, PAGE_FETCHES, WARNINGS, Issue
+from .catalog import APPS, CLICK_FETCHES, INFOS, PAGE_FETCHES, WARNINGS, Issue
 from .pages import ORIGIN, SITE, Element, Page
 
 
@@ -257,7 +257,7 @@ def random_plan(
             visit = b.arrive(end + 0.2, rng.choice(pages), "load")
         t = end + 0.2
     b.visits[-1].end = duration - 0.3
-    placed = _place_extras(b, wishes, duration)
+    placed = _place_extras(b, wishes)
     return b.finish(duration, bounds), placed
 
 
@@ -289,10 +289,19 @@ def _spot(b: PlanBuilder, visits: list[Visit]) -> tuple[Visit, float]:
     return visit, b.rng.uniform(lo, hi)
 
 
-def _place_extras(b: PlanBuilder, wishes: Wishes, duration: float) -> list[tuple[float, Issue]]:
-    rng = b.rng
+def _place_extras(b: PlanBuilder, wishes: Wishes) -> list[tuple[float, Issue]]:
+    """Add the wished errors, console messages and slow clicks; returns the placed errors."""
+    placed = _place_errors(b, wishes.issues)
+    _place_console(b, "warning", wishes.warnings, WARNINGS)
+    _place_console(b, "info", wishes.infos, INFOS)
+    _place_slow_clicks(b, wishes)
+    return placed
+
+
+def _place_errors(b: PlanBuilder, issues: list[Issue]) -> list[tuple[float, Issue]]:
+    """Each issue's error (after its failed request, if any) on a visit of its page."""
     placed: list[tuple[float, Issue]] = []
-    for issue in wishes.issues:
+    for issue in issues:
         where = [v for v in b.visits if issue.page in (None, v.page)]
         if not where:
             continue
@@ -303,12 +312,18 @@ def _place_extras(b: PlanBuilder, wishes: Wishes, duration: float) -> list[tuple
             b.fetch(t - 0.2, visit.page, "GET", ORIGIN + "/api/recommendations", 0, 0.1)
         b.console(t, visit.page, "error", issue.title, stack=issue.stack, issue=issue.key)
         placed.append((t, issue))
-    for _ in range(wishes.warnings):
+    return placed
+
+
+def _place_console(b: PlanBuilder, level: str, count: int, messages: list[str]) -> None:
+    for _ in range(count):
         visit, t = _spot(b, b.visits)
-        b.console(t, visit.page, "warning", rng.choice(WARNINGS))
-    for _ in range(wishes.infos):
-        visit, t = _spot(b, b.visits)
-        b.console(t, visit.page, "info", rng.choice(INFOS))
+        b.console(t, visit.page, level, b.rng.choice(messages))
+
+
+def _place_slow_clicks(b: PlanBuilder, wishes: Wishes) -> None:
+    """Rage clicks, then dead clicks, then now and then one slow click that is neither."""
+    rng = b.rng
     with_targets = [v for v in b.visits if _clickables(SITE.pages[v.page])]
     for i in range(wishes.dead + wishes.rage + (1 if rng.random() < 0.15 else 0)):
         if not with_targets:
@@ -321,44 +336,3 @@ def _place_extras(b: PlanBuilder, wishes: Wishes, duration: float) -> list[tuple
             b.slow_click(t, visit.page, el, rng.randint(1, 3))
         else:
             b.slow_click(t, visit.page, el, 1, dead=False)
-    return placed
-
-
-def story_plan(rng: random.Random, new_vitals: bool) -> tuple[Plan, list[tuple[float, Issue]]]:
-    """The known story: products -> cart -> checkout -> Pay now fails -> rage click."""
-    b = PlanBuilder(rng, "checkout", new_vitals, mobile=False)
-    pages = SITE.pages
-    b.arrive(0.0, "products", "load")
-    b.add(6.0, "input", "products", pages["products"].elements["filter_search"], chars=6)
-    b.click(12.0, "products", pages["products"].elements["product_1"], 0)
-    b.arrive(12.2, "product_detail", "push", number=1042)
-    b.click(25.0, "product_detail", pages["product_detail"].elements["add_to_cart"], 1042)
-    b.click(33.0, "product_detail", SITE.all_elements(pages["cart"])["nav_cart"], 1042)
-    b.arrive(33.2, "cart", "push")
-    b.click(48.0, "cart", pages["cart"].elements["checkout"], 0)
-    b.arrive(48.2, "checkout", "push")
-    form = pages["checkout"].elements
-    for i, key in enumerate(["email", "full_name", "address", "card_number", "card_expiry"]):
-        b.add(58.0 + 11 * i, "input", "checkout", form[key], chars=8 + 2 * i)
-    b.add(112.0, "input", "checkout", form["card_cvc"], chars=3)
-    # The incident, inside segment 5 ([118, 148)): click, failed order, error, rage click.
-    pay = form["pay_now"]
-    b.add(125.0, "click", "checkout", pay)
-    b.fetch(125.1, "checkout", "POST", ORIGIN + "/api/orders", 500, 1.2)
-    issue = ISSUE_BY_KEY["total"]
-    b.console(126.4, "checkout", "error", issue.title, stack=issue.stack, issue="total")
-    b.slow_click(130.0, "checkout", pay, 6)
-    b.actions[-1].info["after_ms"] = 7600
-    b.console(139.0, "checkout", "warning", WARNINGS[1])
-    b.click(156.0, "checkout", form["back_to_cart"], 0)
-    b.arrive(156.2, "cart", "push")
-    b.click(171.0, "cart", pages["cart"].elements["checkout"], 0)
-    b.arrive(171.2, "checkout", "push")
-    b.add(190.0, "click", "checkout", pay)
-    b.fetch(190.1, "checkout", "POST", ORIGIN + "/api/orders", 500, 1.1)
-    b.console(191.3, "checkout", "error", issue.title, stack=issue.stack, issue="total")
-    b.click(232.0, "checkout", SITE.all_elements(pages["checkout"])["nav_products"], 0)
-    b.arrive(232.2, "products", "push")
-    bounds = [0.0, 15.0, 35.0, 60.0, 90.0, 118.0, 148.0, 180.0, 215.0, 262.0]
-    placed = [(126.4, issue), (191.3, issue)]
-    return b.finish(bounds[-1], bounds), placed

@@ -20,6 +20,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from .click_selectors import element_matches, parse_selector
+
 NUMERIC = {
     "activity", "count_errors", "count_warnings", "count_infos", "count_segments", "count_urls",
     "count_dead_clicks", "count_rage_clicks", "duration",
@@ -101,32 +103,38 @@ def _tokenize(query: str) -> list[str]:
         c = query[i]
         if c.isspace():
             i += 1
-            continue
-        if c in "()":
+        elif c in "()":
             tokens.append(c)
             i += 1
-            continue
-        start, in_quote, depth = i, False, 0
-        while i < n:
-            c = query[i]
-            if in_quote:
-                if c == "\\":
-                    i += 1
-                elif c == '"':
-                    in_quote = False
-            elif c == '"':
-                in_quote = True
-            elif c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-            elif depth <= 0 and (c.isspace() or c == ")"):
-                break
-            i += 1
-        if in_quote:
-            raise QueryError(f"Parse error at '{query[start:]}': unterminated quoted value.")
-        tokens.append(query[start:i])
+        else:
+            end = _token_end(query, i)
+            tokens.append(query[i:end])
+            i = end
     return tokens
+
+
+def _token_end(query: str, start: int) -> int:
+    """Where the term at `start` ends: at a space or `)` outside quotes and brackets."""
+    i, n, in_quote, depth = start, len(query), False, 0
+    while i < n:
+        c = query[i]
+        if in_quote:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_quote = False
+        elif c == '"':
+            in_quote = True
+        elif c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+        elif depth <= 0 and (c.isspace() or c == ")"):
+            break
+        i += 1
+    if in_quote:
+        raise QueryError(f"Parse error at '{query[start:]}': unterminated quoted value.")
+    return i
 
 
 class _Parser:
@@ -176,23 +184,25 @@ def _term(token: str) -> Term:
     key = ALIASES.get(raw_key, raw_key)
     if key not in NUMERIC | STRINGS | IDS | set(CLICKS) | set(SELECTORS) | {"has"}:
         key = raw_key if raw_key.startswith("tags[") else f"tags[{raw_key}]"
-    op, values, is_list = "=", [raw], False
-    if raw.startswith("["):
-        if not raw.endswith("]"):
-            raise QueryError(f"Parse error at '{token}': unterminated list.")
-        values, is_list = _split_list(raw[1:-1], token), True
-    else:
-        for candidate in (">=", "<=", ">", "<"):
-            if raw.startswith(candidate):
-                op, values = candidate, [raw[len(candidate) :]]
-                break
-        values = [_unquote(values[0])]
+    op, values, is_list = _operator_and_values(raw, token)
     if op != "=" and key not in NUMERIC:
         raise QueryError(f"Invalid operator specified for `{raw_key}`")
     if key in NUMERIC:
         for v in values:
             _number(key, raw_key, v)
     return Term(key, raw_key, op, values, bool(m.group("neg")), is_list)
+
+
+def _operator_and_values(raw: str, token: str) -> tuple[str, list[str], bool]:
+    """A term's value as (operator, values, written as a list)."""
+    if raw.startswith("["):
+        if not raw.endswith("]"):
+            raise QueryError(f"Parse error at '{token}': unterminated list.")
+        return "=", _split_list(raw[1:-1], token), True
+    for op in (">=", "<=", ">", "<"):
+        if raw.startswith(op):
+            return op, [_unquote(raw[len(op) :])], False
+    return "=", [_unquote(raw)], False
 
 
 def _split_list(body: str, token: str) -> list[str]:
@@ -267,35 +277,60 @@ def _match_strings(values: list[str], candidates: list[str]) -> bool:
 
 
 def _match_term(term: Term, doc: dict[str, Any]) -> bool:
+    """One term against a search document, before any negation."""
     key = term.key
     if key == "has":
-        name = ALIASES.get(term.values[0], term.values[0])
-        value = doc.get(name, doc.get("tags", {}).get(name))
-        if isinstance(value, list):
-            return any(v not in (None, "") for v in value)
-        return value not in (None, "")
+        return _match_has(term, doc)
     if key in NUMERIC:
-        actual = doc.get(key)
-        if actual is None:
-            return False
-        wanted = [_number(key, term.raw_key, v) for v in term.values]
-        return any(_compare(float(actual), term.op, w) for w in wanted)
+        return _match_number(term, doc)
     if key in IDS:
-        ids = [_norm_id(v) for v in term.values]
-        return any(i is not None and i in doc.get(key, []) for i in ids)
+        return _match_id(term, doc)
     if key in CLICKS:
-        attr = CLICKS[key]
-        for el in doc.get("clicks", []):
-            got = getattr(el, attr)
-            if _match_strings(term.values, got if isinstance(got, list) else [got]):
-                return True
-        return False
+        return _match_click(term, doc)
     if key in SELECTORS:
-        sels = [_selector(v) for v in term.values]
-        return any(_element_matches(el, s) for el in doc.get(SELECTORS[key], []) for s in sels)
+        return _match_selector(term, doc)
     if key.startswith("tags["):
         return _match_strings(term.values, doc.get("tags", {}).get(key[5:-1], []))
     return _match_strings(term.values, [c for c in doc.get(key, []) if c is not None])
+
+
+def _match_has(term: Term, doc: dict[str, Any]) -> bool:
+    """`has:key`: the key (or tag) holds a non-empty value."""
+    name = ALIASES.get(term.values[0], term.values[0])
+    value = doc.get(name, doc.get("tags", {}).get(name))
+    if isinstance(value, list):
+        return any(v not in (None, "") for v in value)
+    return value not in (None, "")
+
+
+def _match_number(term: Term, doc: dict[str, Any]) -> bool:
+    actual = doc.get(term.key)
+    if actual is None:
+        return False
+    wanted = [_number(term.key, term.raw_key, v) for v in term.values]
+    return any(_compare(float(actual), term.op, w) for w in wanted)
+
+
+def _match_id(term: Term, doc: dict[str, Any]) -> bool:
+    """An id key: some value, read as a UUID in any form, is among the ids."""
+    ids = [_norm_id(v) for v in term.values]
+    return any(i is not None and i in doc.get(term.key, []) for i in ids)
+
+
+def _match_click(term: Term, doc: dict[str, Any]) -> bool:
+    """`click.<attribute>`: some clicked element's attribute matches a value."""
+    attr = CLICKS[term.key]
+    for el in doc.get("clicks", []):
+        got = getattr(el, attr)
+        if _match_strings(term.values, got if isinstance(got, list) else [got]):
+            return True
+    return False
+
+
+def _match_selector(term: Term, doc: dict[str, Any]) -> bool:
+    """`click.selector` / `dead.selector` / `rage.selector`: some element fits a selector."""
+    sels = [_selector(v) for v in term.values]
+    return any(element_matches(el, s) for el in doc.get(SELECTORS[term.key], []) for s in sels)
 
 
 def _compare(actual: float, op: str, wanted: float) -> bool:
@@ -312,41 +347,8 @@ def _norm_id(value: str) -> str | None:
         return None
 
 
-_SEL = re.compile(r"""([a-zA-Z][\w-]*)|#([\w-]+)|\.([\w-]+)|\[([\w-]+)(?:="([^"]*)")?\]""")
-_ATTR_NAMES = {"aria": "aria-label", "data-test-id": "data-testid", "testid": "data-testid"}
-
-
 def _selector(value: str) -> dict[str, Any]:
-    """Parse a simple selector like `button#pay-now.btn[role="button"]`."""
-    out: dict[str, Any] = {"tag": None, "id": None, "classes": [], "attrs": {}}
-    pos = 0
-    for m in _SEL.finditer(value):
-        if m.start() != pos:
-            break
-        pos = m.end()
-        tag, ident, cls, attr, attr_value = m.groups()
-        if tag:
-            out["tag"] = tag.lower()
-        elif ident:
-            out["id"] = ident
-        elif cls:
-            out["classes"].append(cls)
-        else:
-            out["attrs"][_ATTR_NAMES.get(attr, attr)] = attr_value
-    if pos != len(value):
+    parsed = parse_selector(value)
+    if parsed is None:
         raise QueryError(f"Invalid selector: {value}")
-    return out
-
-
-def _element_matches(el: Any, sel: dict[str, Any]) -> bool:
-    if sel["tag"] and el.tag != sel["tag"]:
-        return False
-    if sel["id"] and el.elem_id != sel["id"]:
-        return False
-    if any(c not in el.classes for c in sel["classes"]):
-        return False
-    for name, val in sel["attrs"].items():
-        have = el.attributes.get(name)
-        if have is None or (val is not None and have != val):
-            return False
-    return True
+    return parsed

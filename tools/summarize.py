@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-import anyio
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
@@ -16,9 +14,15 @@ from sentry_replays_mcp.tools.api.errors import SentryError
 from sentry_replays_mcp.tools.api.models import Replay
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.answer import answer, json_size
-from sentry_replays_mcp.tools.kit.errors import BadInput
 from sentry_replays_mcp.tools.kit.facts import user_of
-from sentry_replays_mcp.tools.kit.params import Detail, Organization, Project, ReplayRef
+from sentry_replays_mcp.tools.kit.params import (
+    Detail,
+    Organization,
+    Project,
+    ReplayRef,
+    parse_around,
+)
+from sentry_replays_mcp.tools.kit.reading import read_recording
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
 from sentry_replays_mcp.tools.kit.resolve import resolve, target
 from sentry_replays_mcp.tools.kit.state import ToolState, state_of
@@ -31,12 +35,14 @@ from sentry_replays_mcp.tools.recording import (
     collapse,
     describe,
     in_window,
+    left_out,
+    pick,
+    problem_line,
     span,
     windows,
 )
 
 TOOLS: list[ToolSpec] = []
-MAX_PAGES = 40  # 4,000 segments
 CAPS = {"summary": (60, 6, 10), "full": (150, 15, 20)}  # timeline, windows, lines per window
 BUDGET = 36_000
 Group = Literal[
@@ -50,7 +56,6 @@ Group = Literal[
     "performance",
     "other",
 ]
-_AROUND = re.compile(r"\+?(?:(\d+):)?(\d+):(\d\d)|\+?(\d+(?:\.\d+)?)s?")
 
 
 class Moment(BaseModel):
@@ -100,64 +105,6 @@ class ReplaySummary(BaseModel):
     metadata_only: bool | None = None
 
 
-def parse_around(value: str) -> float:
-    """'2:05', '+2:05', '1:02:05', '125' or '125s' → milliseconds from the start."""
-    match = _AROUND.fullmatch(value.strip())
-    if not match:
-        raise BadInput(f"Invalid around {value!r}: use an offset such as '2:05' or '125' seconds.")
-    hours, minutes, seconds, plain = match.groups()
-    if plain is not None:
-        return float(plain) * 1000
-    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000
-
-
-async def read_recording(
-    state: ToolState,
-    ctx: Context,
-    org: str,
-    project: str,
-    replay_id: str,
-    digest: Digest,
-    total: int | None,
-) -> bool:
-    """Every page of segments into the digest. The next page downloads while this one is
-    parsed in a worker thread, so at most two pages are held. True if every page was read."""
-    send, receive = anyio.create_memory_object_stream[tuple[bytearray, int, int | None]](0)
-    complete = True
-
-    async def fetch() -> None:
-        nonlocal complete
-        cursor: str | None = None
-        async with send:
-            for _ in range(MAX_PAGES):
-                page = await state.client.recording_page(org, project, replay_id, cursor=cursor)
-                cursor = page.next_cursor
-                following = page.next_segment if cursor else total
-                held = following - page.first_segment if following is not None else None
-                await send.send((page.body, page.first_segment, held))
-                del page
-                if cursor is None:
-                    return
-            complete = False
-
-    try:
-        async with anyio.create_task_group() as group:
-            group.start_soon(fetch)
-            async with receive:
-                async for body, first, held in receive:
-                    await anyio.to_thread.run_sync(digest.add_page, body, first, held)
-                    del body
-                    await ctx.report_progress(
-                        digest.segments, total, f"read {digest.segments} of {total or '?'} segments"
-                    )
-    except BaseExceptionGroup as group:
-        failed, _ = group.split(SentryError)
-        if failed is not None:
-            raise failed.exceptions[0] from None  # a page failed: report it as one error
-        raise
-    return complete
-
-
 async def linked_errors(
     state: ToolState, org: str, replay: Replay, digest: Digest
 ) -> tuple[list[LinkedError], str | None]:
@@ -204,22 +151,6 @@ def moment(entry: Entry, origin: float) -> Moment:
     )
 
 
-def pick(entries: list[Entry], cap: int) -> list[Entry]:
-    """At most `cap` entries: every problem and frustrated click, and the rest spread evenly
-    over the session, in time order."""
-    if len(entries) <= cap:
-        return entries
-    must = {ev.RAGE_CLICK, ev.DEAD_CLICK, *ev.INCIDENTS}
-    keep = {i for i, e in enumerate(entries) if e.first.kind in must}
-    keep = set(sorted(keep)[:cap])
-    rest = [i for i in range(len(entries)) if i not in keep]
-    room = cap - len(keep)
-    if room > 0 and rest:
-        stride = len(rest) / room
-        keep.update(rest[int(k * stride)] for k in range(room))
-    return [entries[i] for i in sorted(keep)]
-
-
 def build(
     digest: Digest,
     kinds: frozenset[str],
@@ -252,144 +183,105 @@ def build(
     return timeline, len(entries) - len(kept), evidence, max(0, len(found) - caps[1])
 
 
-def left_out(digest: Digest, complete: bool) -> list[str]:
-    notes = []
-    noise = {
-        k: n
-        for k, n in digest.mix.items()
-        if k
-        in (
-            "mouse move",
-            "mutation",
-            "scroll",
-            "pointer",
-            "snapshot",
-            "style",
-            "touch move",
-            "input change",
-            "resize",
-            "selection",
-            "canvas",
-            "font",
-            "media",
-            "drag",
-        )
-    }
-    if noise:
-        notes.append(
-            "not shown: "
-            + ", ".join(r.plural(n, k) for k, n in sorted(noise.items(), key=lambda kv: -kv[1]))
-        )
-    if digest.counts.get(ev.REQUEST):
-        notes.append(
-            f"{digest.counts[ev.REQUEST]} successful requests only counted "
-            "(kinds=['network'] lists them)"
-        )
-    if digest.dropped:
-        notes.append(
-            f"{sum(digest.dropped.values())} events beyond the first {len(digest.events)} not kept"
-        )
-    if digest.malformed:
-        notes.append(f"{digest.malformed} malformed events skipped")
-    if not complete:
-        notes.append(f"stopped after {digest.segments} segments (page limit)")
-    return notes
-
-
-def problem_line(counts: dict[str, int]) -> str | None:
-    names = [
-        (ev.ERROR_EVENT, "linked error"),
-        (ev.CONSOLE_ERROR, "console error"),
-        (ev.REQUEST_FAILED, "failed request"),
-        (ev.RAGE_CLICK, "rage click"),
-        (ev.DEAD_CLICK, "dead click"),
-        (ev.REQUEST_SLOW, "slow request"),
-        (ev.HYDRATION_ERROR, "hydration error"),
-        (ev.MEMORY, "memory pressure warning"),
-    ]
-    parts = [r.plural(counts[k], name) for k, name in names if counts.get(k)]
-    return ", ".join(parts) if parts else None
-
-
-def render(out: ReplaySummary, replay: Replay, now: datetime) -> str:
-    lines = [f"# What happened in replay {out.replay_id}"]
+def _facts(out: ReplaySummary, replay: Replay, now: datetime) -> list[str]:
+    browser = f"{replay.browser.name} {replay.browser.version or ''}".strip()
+    client = r.joined(
+        [
+            r.data(browser) if replay.browser.name else None,
+            r.data(replay.os.name) if replay.os.name else None,
+        ],
+        " on ",
+    )
+    lasted = r.duration(out.duration_seconds) if out.duration_seconds is not None else None
     facts = r.joined(
         [
             f"user {r.code(out.user, 120)}" if out.user else None,
-            r.joined(
-                [
-                    r.data(f"{replay.browser.name} {replay.browser.version or ''}".strip())
-                    if replay.browser.name
-                    else None,
-                    r.data(replay.os.name) if replay.os.name else None,
-                ],
-                " on ",
-            ),
+            client,
             r.data(replay.environment) if replay.environment else None,
             f"started {r.when(out.started_at, now)}" if out.started_at else None,
-            f"lasted {r.duration(out.duration_seconds)}"
-            if out.duration_seconds is not None
-            else None,
+            f"lasted {lasted}" if out.duration_seconds is not None else None,
         ],
         ", ",
     )
-    if facts:
-        lines.append(facts[0].upper() + facts[1:] + ".")
-    if out.archived:
-        lines.append("This replay was deleted (archived): Sentry keeps no recording of it.")
-        return "\n".join(lines)
-    read = (
-        f"{out.segments_read} of {out.segments_total}"
-        if out.segments_total
-        else str(out.segments_read)
-    )
-    lines.append(f"Read {read} segments, {out.events_read} events.")
+    return [facts[0].upper() + facts[1:] + "."] if facts else []
+
+
+def _reading(out: ReplaySummary) -> list[str]:
+    """How much was read, and the problems found in it."""
+    total = out.segments_total
+    read = f"{out.segments_read} of {total}" if total else str(out.segments_read)
+    lines = [f"Read {read} segments, {out.events_read} events."]
     if out.metadata_only:
         lines.append(
             "This server sent segment metadata only, not the recorded events: there is "
             "no activity to summarise."
         )
-    elif not out.segments_read:
+        return lines
+    if not out.segments_read:
         lines.append("The replay has no recording segments: nothing to summarise.")
-    problems = problem_line(out.counts)
-    if out.metadata_only or not out.events_read:
-        problems = None
-    elif not problems:
-        problems = "none: no errors, failed requests or frustrated clicks in the recording"
-    if problems:
-        lines.append(f"Problems: {problems}.")
-    if out.timeline:
-        lines.append(f"## Timeline ({len(out.timeline)} moments)")
-        for m in out.timeline:
-            lines.append(f"{m.offset} {m.text}")
-        if out.timeline_more:
-            lines.append(f"… {out.timeline_more} more moments (narrow with around= or kinds=)")
-    if out.evidence:
-        lines.append("## Evidence (what happened just before each problem)")
-        for window in out.evidence:
-            lines.append(f"### {window.offset}: " + "; ".join(window.incidents))
-            lines += [f"- {m.offset} {m.text}" for m in window.before]
-            if window.more:
-                lines.append(f"- … {window.more} earlier moments in this window")
-        if out.evidence_more:
-            lines.append(f"… {out.evidence_more} more problem windows (detail='full' shows more)")
-    if out.linked_errors:
-        lines.append(f"## Linked errors ({len(replay.error_ids)})")
-        for error in out.linked_errors:
-            when = f" at {r.offset(error.offset_ms)}" if error.offset_ms is not None else ""
-            title = f": {r.code(error.title, 200)}" if error.title else ""
-            issue = f" (issue {error.issue_id})" if error.issue_id else ""
-            lines.append(f"- {error.id}{title}{issue}{when}")
-        if out.linked_errors_note:
-            lines.append(f"Linked error {out.linked_errors_note}.")
-    if out.counts:
-        counted = ", ".join(
-            r.plural(n, NAMES.get(k, k))
-            for k, n in sorted(out.counts.items(), key=lambda kv: -kv[1])
+    if out.events_read:
+        problems = problem_line(out.counts) or (
+            "none: no errors, failed requests or frustrated clicks in the recording"
         )
-        lines.append(f"## Counts\n{counted}")
+        lines.append(f"Problems: {problems}.")
+    return lines
+
+
+def _timeline(out: ReplaySummary) -> list[str]:
+    if not out.timeline:
+        return []
+    lines = [f"## Timeline ({len(out.timeline)} moments)"]
+    lines += [f"{m.offset} {m.text}" for m in out.timeline]
+    if out.timeline_more:
+        lines.append(f"… {out.timeline_more} more moments (narrow with around= or kinds=)")
+    return lines
+
+
+def _evidence(out: ReplaySummary) -> list[str]:
+    if not out.evidence:
+        return []
+    lines = ["## Evidence (what happened just before each problem)"]
+    for window in out.evidence:
+        lines.append(f"### {window.offset}: " + "; ".join(window.incidents))
+        lines += [f"- {m.offset} {m.text}" for m in window.before]
+        if window.more:
+            lines.append(f"- … {window.more} earlier moments in this window")
+    if out.evidence_more:
+        lines.append(f"… {out.evidence_more} more problem windows (detail='full' shows more)")
+    return lines
+
+
+def _linked(out: ReplaySummary, replay: Replay) -> list[str]:
+    if not out.linked_errors:
+        return []
+    lines = [f"## Linked errors ({len(replay.error_ids)})"]
+    for error in out.linked_errors:
+        when = f" at {r.offset(error.offset_ms)}" if error.offset_ms is not None else ""
+        title = f": {r.code(error.title, 200)}" if error.title else ""
+        issue = f" (issue {error.issue_id})" if error.issue_id else ""
+        lines.append(f"- {error.id}{title}{issue}{when}")
+    if out.linked_errors_note:
+        lines.append(f"Linked error {out.linked_errors_note}.")
+    return lines
+
+
+def _counted(out: ReplaySummary) -> list[str]:
+    lines = []
+    if out.counts:
+        ranked = sorted(out.counts.items(), key=lambda kv: -kv[1])
+        lines.append("## Counts\n" + ", ".join(r.plural(n, NAMES.get(k, k)) for k, n in ranked))
     if out.left_out:
         lines.append("Left out: " + "; ".join(out.left_out) + ".")
+    return lines
+
+
+def render(out: ReplaySummary, replay: Replay, now: datetime) -> str:
+    lines = [f"# What happened in replay {out.replay_id}", *_facts(out, replay, now)]
+    if out.archived:
+        lines.append("This replay was deleted (archived): Sentry keeps no recording of it.")
+        return "\n".join(lines)
+    lines += _reading(out) + _timeline(out) + _evidence(out) + _linked(out, replay)
+    lines += _counted(out)
     return "\n".join(lines)
 
 
@@ -457,13 +349,11 @@ async def summarize_replay(
     now = state.now()
     if found.archived:
         return answer(state, render(out, replay, now), out)
-    project_id = found.needed_project()
     complete = await read_recording(
-        state, ctx, where.organization, project_id, where.replay_id, digest, replay.count_segments
+        state, found, digest, replay.count_segments, ctx.report_progress
     )
     errors, note = await linked_errors(state, where.organization, replay, digest)
     digest.finish()
-    chosen = frozenset().union(*(GROUPS[k] for k in kinds)) if kinds else DEFAULT_KINDS
     out.segments_read, out.events_read = digest.segments, digest.raw_events
     if digest.metadata_rows and not digest.raw_events:
         out.segments_read, out.metadata_only = digest.metadata_rows, True
@@ -471,21 +361,36 @@ async def summarize_replay(
     out.counts = dict(digest.counts)
     out.linked_errors, out.linked_errors_note = errors or None, note
     out.left_out = left_out(digest, complete)
-    timeline_cap, window_cap, line_cap = CAPS[detail]
-    while True:  # shrink until the result fits the budget
+    chosen = frozenset().union(*(GROUPS[k] for k in kinds)) if kinds else DEFAULT_KINDS
+    focus = (around_ms, window_seconds)
+    return answer(state, fitted(out, replay, digest, chosen, focus, CAPS[detail], now), out)
+
+
+def fitted(
+    out: ReplaySummary,
+    replay: Replay,
+    digest: Digest,
+    kinds: frozenset[str],
+    focus: tuple[float | None, int],
+    caps: tuple[int, int, int],
+    now: datetime,
+) -> str:
+    """Fill the timeline and evidence, halving the caps until the result fits the budget;
+    the text."""
+    timeline_cap, window_cap, line_cap = caps
+    while True:
         out.timeline, out.timeline_more, out.evidence, out.evidence_more = build(
-            digest, chosen, around_ms, window_seconds, (timeline_cap, window_cap, line_cap)
+            digest, kinds, *focus, (timeline_cap, window_cap, line_cap)
         )
         out.timeline_more = out.timeline_more or None
         out.evidence_more = out.evidence_more or None
         text = render(out, replay, now)
         if len(text) + json_size(out.model_dump(mode="json", exclude_none=True)) <= BUDGET:
-            break
+            return text
         if timeline_cap <= 10:
-            break  # `answer` cuts the text as a last resort
+            return text  # `answer` cuts the text as a last resort
         timeline_cap, window_cap, line_cap = (
             timeline_cap // 2,
             max(1, window_cap // 2),
             max(3, line_cap // 2),
         )
-    return answer(state, text, out)

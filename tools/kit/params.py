@@ -7,9 +7,12 @@ schema.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import Field
+
+from sentry_replays_mcp.tools.kit.errors import BadInput
 
 Organization = Annotated[
     str | None,
@@ -65,3 +68,16 @@ Query = Annotated[
         max_length=1000,
     ),
 ]
+
+_AROUND = re.compile(r"\+?(?:(\d+):)?(\d+):(\d\d)|\+?(\d+(?:\.\d+)?)s?")
+
+
+def parse_around(value: str) -> float:
+    """'2:05', '+2:05', '1:02:05', '125' or '125s' → milliseconds from the start."""
+    match = _AROUND.fullmatch(value.strip())
+    if not match:
+        raise BadInput(f"Invalid around {value!r}: use an offset such as '2:05' or '125' seconds.")
+    hours, minutes, seconds, plain = match.groups()
+    if plain is not None:
+        return float(plain) * 1000
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000

@@ -2,7 +2,8 @@
 
 `kinds` is the vocabulary; `classifier` turns raw rrweb events into `Event`s; `pages` reads
 a segment-list page; `digest` keeps what matters of a whole recording, page by page;
-`timeline` collapses, describes and windows the events; `segment` summarises one segment.
+`timeline` collapses, describes, picks and windows the events; `report` puts a digest's
+problems and omissions in words; `segment` summarises one segment.
 Knows nothing of MCP or of the tools, which import what they need from here.
 """
 
@@ -34,6 +35,7 @@ from sentry_replays_mcp.tools.recording.kinds import (
     WEB_VITAL,
     Event,
 )
+from sentry_replays_mcp.tools.recording.report import left_out, problem_line
 from sentry_replays_mcp.tools.recording.segment import (
     SegmentMoment,
     SegmentSummary,
@@ -46,6 +48,7 @@ from sentry_replays_mcp.tools.recording.timeline import (
     collapse,
     describe,
     in_window,
+    pick,
     span,
     windows,
 )
@@ -82,7 +85,10 @@ __all__ = [
     "collapse",
     "describe",
     "in_window",
+    "left_out",
     "mix_text",
+    "pick",
+    "problem_line",
     "span",
     "summarize_pages",
     "summarize_segment",

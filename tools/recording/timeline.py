@@ -253,3 +253,19 @@ def windows(events: Sequence[Event], seconds: float) -> list[Window]:
 
 def in_window(events: Sequence[Event], window: Window) -> list[Event]:
     return [e for e in events if window.start <= e.at <= window.end]
+
+
+def pick(entries: list[Entry], cap: int) -> list[Entry]:
+    """At most `cap` entries: every problem and frustrated click, and the rest spread evenly
+    over the session, in time order."""
+    if len(entries) <= cap:
+        return entries
+    must = {RAGE_CLICK, DEAD_CLICK, *INCIDENTS}
+    keep = {i for i, e in enumerate(entries) if e.first.kind in must}
+    keep = set(sorted(keep)[:cap])
+    rest = [i for i in range(len(entries)) if i not in keep]
+    room = cap - len(keep)
+    if room > 0 and rest:
+        stride = len(rest) / room
+        keep.update(rest[int(k * stride)] for k in range(room))
+    return [entries[i] for i in sorted(keep)]

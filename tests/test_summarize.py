@@ -197,6 +197,6 @@ async def test_linked_error_details_degrade_without_failing(mcp_server, demo: De
 def test_the_kinds_argument_names_every_timeline_group():
     from typing import get_args
 
-    from sentry_replays_mcp.tools.summarize import Group
+    from sentry_replays_mcp.tools.summarize_replay import Group
 
     assert set(get_args(Group)) == set(GROUPS)

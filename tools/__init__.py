@@ -10,8 +10,8 @@ from sentry_replays_mcp.tools import (
     delete_replay,
     get_replay,
     list_replays,
-    recordings,
-    summarize,
+    recording_segments,
+    summarize_replay,
     viewers,
 )
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, build_tools
@@ -20,8 +20,8 @@ ALL_TOOLS: list[ToolSpec] = [
     *list_replays.TOOLS,
     *get_replay.TOOLS,
     *delete_replay.TOOLS,
-    *recordings.TOOLS,
-    *summarize.TOOLS,
+    *recording_segments.TOOLS,
+    *summarize_replay.TOOLS,
     *clicks.TOOLS,
     *viewers.TOOLS,
     *count_replays.TOOLS,

@@ -1,11 +1,7 @@
 """The recording parser: pages read event by event, every event kind, both timestamp units."""
 
-import ast
 import json
-import sys
-from pathlib import Path
 
-from sentry_replays_mcp.tools import recording
 from sentry_replays_mcp.tools.recording import kinds as ev
 from sentry_replays_mcp.tools.recording.classifier import Normalizer, request_path
 from sentry_replays_mcp.tools.recording.digest import Digest, summarize_pages
@@ -189,48 +185,3 @@ def test_fast_and_general_readings_agree_on_real_recordings():
         assert [(e.kind, e.at, e.target) for e in fast.events] == [
             (e.kind, e.at, e.target) for e in general.events
         ]
-
-
-def imports_outside_the_engine(path: Path) -> list[str]:
-    """What a module imports beyond the standard library, the engine's own modules and the
-    text sanitiser in tools/kit/text.py."""
-    engine, render = "sentry_replays_mcp.tools.recording", "sentry_replays_mcp.tools.kit.text"
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            names = [f"{module}.{alias.name}" for alias in node.names]
-            if module == engine or module.startswith(f"{engine}.") or module == "__future__":
-                continue
-        else:
-            continue
-        found += [
-            name
-            for name in names
-            if name.split(".")[0] not in sys.stdlib_module_names and name != render
-        ]
-    return found
-
-
-def test_the_engine_imports_nothing_of_mcp_or_the_tools():
-    modules = sorted(Path(recording.__file__).parent.glob("*.py"))
-    assert len(modules) > 1
-    assert {path.name: imports_outside_the_engine(path) for path in modules} == {
-        path.name: [] for path in modules
-    }
-
-
-def test_the_import_check_notices_a_tool_module(tmp_path: Path):
-    sample = tmp_path / "sample.py"
-    sample.write_text(
-        "import json\nfrom mcp.types import Tool\n"
-        "from sentry_replays_mcp.tools.kit import text as r\n"
-        "from sentry_replays_mcp.tools.kit import resolve\n"
-        "from sentry_replays_mcp.tools.recording.kinds import Event\n"
-    )
-    assert imports_outside_the_engine(sample) == [
-        "mcp.types.Tool",
-        "sentry_replays_mcp.tools.kit.resolve",
-    ]

@@ -37,6 +37,18 @@ class RecordingSegment(BaseModel):
     skipped_events: int = 0  # entries that were not event objects
 
 
+def parse_segment(body: Any, number: int) -> RecordingSegment:
+    """One segment: an array of rrweb events (with `download`) or its metadata."""
+    body = unwrap(body)
+    if isinstance(body, list):
+        events = [e for e in body if isinstance(e, dict)]
+        return RecordingSegment(
+            segment_id=number, events=events, skipped_events=len(body) - len(events)
+        )
+    meta = SegmentMeta.model_validate(body if isinstance(body, dict) else {})
+    return RecordingSegment(segment_id=number, meta=meta)
+
+
 def parse_segment_page(body: Any, first_segment_id: int) -> list[RecordingSegment]:
     """A page of segments: arrays of rrweb events (sentry.io) or metadata rows (seed)."""
     rows = unwrap(body)

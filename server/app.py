@@ -17,10 +17,18 @@ from sentry_replays_mcp.tools.context import ToolState
 
 if TYPE_CHECKING:
     from sentry_replays_mcp.tools.api.client import SentryClient
+    from sentry_replays_mcp.tools.api.failures import Hints
 
 log = logging.getLogger("sentry_replays_mcp")
 DEMO_URL = "http://demo.invalid"
 DEMO_ORGANIZATION = "acme"  # the demo data set's organization (`server/demo`: DEMO_ORG)
+# What the agent can tell its user to fix, appended to the client's own sentence. The demo
+# client gets none: it has no setting to fix.
+SETTING_HINTS: Hints = {
+    "bad_token": "Set SENTRY_AUTH_TOKEN to a valid auth token.",
+    "not_sentry": "Check that SENTRY_URL points at a Sentry server.",
+    "unreachable": "Check SENTRY_URL and the network, then try again.",
+}
 
 INSTRUCTIONS = """\
 Sentry session replays: recordings of real users' browser sessions.
@@ -72,6 +80,7 @@ class SharedState:
             token=self._settings.token,
             timeout=self._settings.timeout,
             transport=self._transport,
+            hints=SETTING_HINTS,
         )
 
     def _demo_client(self) -> SentryClient:

@@ -17,6 +17,7 @@ import httpx2
 from sentry_replays_mcp.tools.api import ids
 from sentry_replays_mcp.tools.api.clicks import ClickedNode, Selector
 from sentry_replays_mcp.tools.api.errors import BadInput, InvalidRequest, NotFound
+from sentry_replays_mcp.tools.api.failures import ErrorContext, Hints
 from sentry_replays_mcp.tools.api.lenient import parse_list, unwrap
 from sentry_replays_mcp.tools.api.models import (
     ErrorEvent,
@@ -45,13 +46,10 @@ from sentry_replays_mcp.tools.api.segments import (
 )
 from sentry_replays_mcp.tools.api.transport import (
     Answer,
-    BearerAuth,
-    ErrorContext,
     RetryPolicy,
     Transport,
+    pooled_http,
 )
-
-USER_AGENT = "sentry-replays-mcp/0.1"
 
 
 class SentryClient:
@@ -66,24 +64,17 @@ class SentryClient:
         max_body_bytes: int = 16_000_000,
         max_segment_page_bytes: int = 128_000_000,
         transport: httpx2.AsyncBaseTransport | None = None,
+        hints: Hints | None = None,
     ) -> None:
+        """`hints`: text appended to the failure of its situation, e.g. which setting to fix."""
         if not token or not token.isprintable() or any(ch.isspace() for ch in token):
             raise BadInput("The Sentry token is empty or contains spaces or control characters.")
         self.base_url = api_root(url)
         self._secrets = (token,)
+        self._hints: Hints = dict(hints or {})
         self.timeout = timeout
         self._segment_cap = max_segment_page_bytes
-        self._http = httpx2.AsyncClient(
-            base_url=self.base_url,
-            auth=BearerAuth(token),
-            timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            limits=httpx2.Limits(
-                max_connections=max_concurrency, max_keepalive_connections=max_concurrency
-            ),
-            transport=transport,
-            follow_redirects=False,
-        )
+        self._http = pooled_http(self.base_url, token, timeout, max_concurrency, transport)
         self._transport = Transport(
             self._http,
             retry=retry or RetryPolicy(),
@@ -134,7 +125,7 @@ class SentryClient:
         if remembered in candidates:
             candidates = [remembered]
         context = ErrorContext(
-            route.action, route.scope, subject, self._host, self.timeout, self._secrets
+            route.action, route.scope, subject, self._host, self.timeout, self._secrets, self._hints
         )
         for position, template in enumerate(candidates):
             path = template.format(**values)

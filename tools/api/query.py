@@ -24,7 +24,9 @@ def api_root(url: str) -> str:
     """`https://sentry.io` → `https://sentry.io/api/0/`; an URL already ending in /api/0 is kept."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BadInput(f"SENTRY_URL must be an http(s) URL such as https://sentry.io, got {url!r}.")
+        raise BadInput(
+            f"The Sentry URL must be an http(s) URL such as https://sentry.io, got {url!r}."
+        )
     path = parts.path.rstrip("/")
     if not path.endswith("/api/0"):
         path += "/api/0"

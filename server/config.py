@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 DEFAULT_URL = "https://sentry.io"
 Transport = Literal["stdio", "sse", "streamable-http"]
@@ -188,6 +189,14 @@ def _token(token: str | None, demo: bool) -> None:
 def _url(url: str) -> None:
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"SENTRY_URL must start with https:// (or http://), got {url!r}.")
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        host = None
+    if not host:
+        raise ConfigError(
+            f"SENTRY_URL must be a URL with a host name, such as https://sentry.io, got {url!r}."
+        )
 
 
 def _yes_no(name: str, value: bool | str) -> bool:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +18,18 @@ from sentry_replays_mcp.tools.kit.state import ToolState
 
 if TYPE_CHECKING:
     from sentry_replays_mcp.tools.api.client import SentryClient
+    from sentry_replays_mcp.tools.api.failures import Hints
 
 log = logging.getLogger("sentry_replays_mcp")
 DEMO_URL = "http://demo.invalid"
 DEMO_ORGANIZATION = "acme"  # the demo data set's organization (`server/demo`: DEMO_ORG)
+# What the agent can tell its user to fix, appended to the client's own sentence. The demo
+# client gets none: it has no setting to fix.
+SETTING_HINTS: Hints = {
+    "bad_token": "Set SENTRY_AUTH_TOKEN to a valid auth token.",
+    "not_sentry": "Check that SENTRY_URL points at a Sentry server.",
+    "unreachable": "Check SENTRY_URL and the network, then try again.",
+}
 
 INSTRUCTIONS = """\
 Sentry session replays: recordings of real users' browser sessions.
@@ -44,9 +53,15 @@ class SharedState:
     others; the first session opens the client and the last one to leave closes it.
     """
 
-    def __init__(self, settings: Settings, transport: httpx2.AsyncBaseTransport | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        transport: httpx2.AsyncBaseTransport | None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._settings = settings
         self._transport = transport
+        self._clock = clock
         self._state: ToolState | None = None
         self._users = 0
 
@@ -58,9 +73,13 @@ class SharedState:
                 organization=settings.organization or DEMO_ORGANIZATION,
                 project=settings.project,
                 demo=True,
+                clock=self._clock,
             )
         return ToolState(
-            self._sentry_client, organization=settings.organization, project=settings.project
+            self._sentry_client,
+            organization=settings.organization,
+            project=settings.project,
+            clock=self._clock,
         )
 
     def _sentry_client(self) -> SentryClient:
@@ -72,6 +91,7 @@ class SharedState:
             token=self._settings.token,
             timeout=self._settings.timeout,
             transport=self._transport,
+            hints=SETTING_HINTS,
         )
 
     def _demo_client(self) -> SentryClient:
@@ -101,10 +121,14 @@ class SharedState:
 
 
 def build_server(
-    settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None
+    settings: Settings,
+    *,
+    transport: httpx2.AsyncBaseTransport | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> MCPServer[ToolState]:
-    """The MCP server for these settings. `transport` replaces the network (tests)."""
-    shared = SharedState(settings, transport)
+    """The MCP server for these settings. `transport` replaces the network and `clock` the
+    time that "5m ago" is counted from (tests)."""
+    shared = SharedState(settings, transport, clock)
     server: MCPServer[ToolState] = MCPServer(
         "sentry-replays",
         title="Sentry Replays",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib.metadata import PackageNotFoundError, version
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 DEFAULT_URL = "https://sentry.io"
 Transport = Literal["stdio", "sse", "streamable-http"]
@@ -134,20 +135,103 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool | None:
-    raw = env.get(name)
-    if raw is None:
-        return None
-    value = raw.strip().lower()
-    if value in _TRUE:
+def _from_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings the command line names (None: not given)."""
+    return {
+        "url": args.url,
+        "organization": args.organization,
+        "project": args.project,
+        "demo": args.demo,
+        "demo_dialect": args.demo_dialect,
+        "read_only": args.read_only,
+        "transport": args.transport,
+        "host": args.host,
+        "port": args.port,
+        "timeout": args.timeout,
+        "log_level": args.log_level,
+        "http_token": args.http_token,
+        "insecure_no_auth": args.insecure_no_auth,
+        "allowed_hosts": tuple(args.allowed_host),
+        "allowed_origins": tuple(args.allowed_origin),
+    }
+
+
+def _from_environment(env: Mapping[str, str]) -> dict[str, Any]:
+    """The settings the environment names, as raw text (None: not set)."""
+    return {
+        "token": env.get("SENTRY_AUTH_TOKEN") or env.get("SENTRY_ACCESS_TOKEN"),
+        "url": env.get("SENTRY_URL"),
+        "organization": env.get("SENTRY_ORG"),
+        "project": env.get("SENTRY_PROJECT"),
+        "read_only": env.get("SENTRY_READ_ONLY"),
+        "http_token": env.get("MCP_HTTP_TOKEN"),
+        "log_level": env.get("LOG_LEVEL"),
+    }
+
+
+def _merge(flags: Mapping[str, Any], environment: Mapping[str, Any]) -> dict[str, Any]:
+    """Per setting: the flag, else the environment, else the default of `Settings`. An empty
+    value counts as not given."""
+    merged = {f.name: f.default for f in fields(Settings)}
+    for source in (environment, flags):
+        merged.update((name, value) for name, value in source.items() if value not in (None, ""))
+    return merged
+
+
+def _token(token: str | None, demo: bool) -> None:
+    if not demo and not token:
+        raise ConfigError(
+            "No Sentry token: set SENTRY_AUTH_TOKEN to an auth token with org:read, "
+            "project:read and event:read scopes, or run with --demo to try the embedded demo data."
+        )
+
+
+def _url(url: str) -> None:
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"SENTRY_URL must start with https:// (or http://), got {url!r}.")
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # e.g. an unclosed [IPv6 address
+        host = None
+    if not host:
+        raise ConfigError(
+            f"SENTRY_URL must be a URL with a host name, such as https://sentry.io, got {url!r}."
+        )
+
+
+def _yes_no(name: str, value: bool | str) -> bool:
+    """A flag's True, or the environment's text: 1/true/yes/on or 0/false/no/off/empty."""
+    if isinstance(value, bool):
+        return value
+    text = value.strip().lower()
+    if text in _TRUE:
         return True
-    if value in _FALSE:
+    if text in _FALSE:
         return False
-    raise ConfigError(f"{name} must be 1/true/yes or 0/false/no, got {raw!r}.")
+    raise ConfigError(f"{name} must be 1/true/yes or 0/false/no, got {value!r}.")
 
 
-def _timeout(given: float | None) -> float:
-    timeout = 30.0 if given is None else given
+def _port(port: int) -> None:
+    if not 0 <= port < 65536:
+        raise ConfigError(f"--port must be between 1 and 65535 (0: any free port), got {port}.")
+
+
+def _http_token(http_token: str | None) -> None:
+    if http_token is not None and (len(http_token) < 16 or not http_token.isprintable()):
+        raise ConfigError("MCP_HTTP_TOKEN (--http-token) must be at least 16 printable characters.")
+
+
+def _exposure(transport: str, host: str, http_token: str | None, insecure_no_auth: bool) -> None:
+    """An HTTP server off loopback needs caller authentication, or an explicit opt-out."""
+    exposed = transport != "stdio" and host not in LOOPBACK_HOSTS
+    if exposed and not http_token and not insecure_no_auth:
+        raise ConfigError(
+            f"Refusing to serve on {host} without caller authentication: set MCP_HTTP_TOKEN "
+            "(or --http-token), bind to 127.0.0.1, or pass --insecure-no-auth."
+        )
+
+
+def _timeout(timeout: float) -> float:
     if not 0 < timeout <= MAX_TIMEOUT:
         raise ConfigError(
             f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds, got {timeout:g}."
@@ -155,8 +239,8 @@ def _timeout(given: float | None) -> float:
     return timeout
 
 
-def _log_level(given: str | None) -> str:
-    level = (given or "WARNING").strip().upper()
+def _log_level(given: str) -> str:
+    level = given.strip().upper()
     if level not in LOG_LEVELS:
         raise ConfigError(
             f"--log-level (LOG_LEVEL) must be one of {', '.join(LOG_LEVELS)}, got {given!r}."
@@ -164,56 +248,21 @@ def _log_level(given: str | None) -> str:
     return level
 
 
+def _validated(values: dict[str, Any]) -> Settings:
+    """Check each value (in this order, so that the first problem is the one reported)."""
+    _token(values["token"], values["demo"])
+    _url(values["url"])
+    values["read_only"] = _yes_no("SENTRY_READ_ONLY", values["read_only"])
+    _port(values["port"])
+    _http_token(values["http_token"])
+    _exposure(values["transport"], values["host"], values["http_token"], values["insecure_no_auth"])
+    values["timeout"] = _timeout(values["timeout"])
+    values["log_level"] = _log_level(values["log_level"])
+    return Settings(**values)
+
+
 def load_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
     """Parse flags and environment into Settings, or raise ConfigError (argparse exits on
     unknown flags with its own usage message)."""
     args = build_parser().parse_args(list(argv))
-    token = env.get("SENTRY_AUTH_TOKEN") or env.get("SENTRY_ACCESS_TOKEN") or None
-    demo = bool(args.demo)
-    if not demo and not token:
-        raise ConfigError(
-            "No Sentry token: set SENTRY_AUTH_TOKEN to an auth token with org:read, "
-            "project:read and event:read scopes, or run with --demo to try the embedded demo data."
-        )
-    url = args.url or env.get("SENTRY_URL") or DEFAULT_URL
-    if not url.startswith(("http://", "https://")):
-        raise ConfigError(f"SENTRY_URL must start with https:// (or http://), got {url!r}.")
-    read_only = args.read_only if args.read_only is not None else _flag(env, "SENTRY_READ_ONLY")
-    port = args.port if args.port is not None else 8000
-    if not 0 <= port < 65536:
-        raise ConfigError(f"--port must be between 1 and 65535 (0: any free port), got {port}.")
-    host = args.host or "127.0.0.1"
-    transport: Transport = args.transport or "stdio"
-    http_token = args.http_token or env.get("MCP_HTTP_TOKEN") or None
-    if http_token is not None and (len(http_token) < 16 or not http_token.isprintable()):
-        raise ConfigError("MCP_HTTP_TOKEN (--http-token) must be at least 16 printable characters.")
-    if (
-        transport != "stdio"
-        and host not in LOOPBACK_HOSTS
-        and not http_token
-        and not args.insecure_no_auth
-    ):
-        raise ConfigError(
-            f"Refusing to serve on {host} without caller authentication: set MCP_HTTP_TOKEN "
-            "(or --http-token), bind to 127.0.0.1, or pass --insecure-no-auth."
-        )
-    timeout = _timeout(args.timeout)
-    log_level = _log_level(args.log_level or env.get("LOG_LEVEL"))
-    return Settings(
-        token=token,
-        url=url,
-        organization=args.organization or env.get("SENTRY_ORG") or None,
-        project=args.project or env.get("SENTRY_PROJECT") or None,
-        demo=demo,
-        demo_dialect=args.demo_dialect or "sentry",
-        read_only=bool(read_only),
-        transport=transport,
-        host=host,
-        port=port,
-        timeout=timeout,
-        log_level=log_level,
-        http_token=http_token,
-        insecure_no_auth=bool(args.insecure_no_auth),
-        allowed_hosts=tuple(args.allowed_host),
-        allowed_origins=tuple(args.allowed_origin),
-    )
+    return _validated(_merge(_from_flags(args), _from_environment(env)))

@@ -13,7 +13,7 @@ from sentry_replays_mcp.server.demo import DemoSentry
 from sentry_replays_mcp.tools.api.client import SentryClient
 from sentry_replays_mcp.tools.api.errors import (
     AuthenticationFailed,
-    BadInput,
+    InvalidArgument,
     InvalidRequest,
     NotFound,
     PermissionDenied,
@@ -45,10 +45,12 @@ def assert_clean(error: SentryError, token: str) -> None:
 async def test_wrong_token_is_an_authentication_error(demo: DemoSentry, base_url: str):
     token = "sntryu_wrong_" + "0" * 40
     async with SentryClient(url=base_url, token=token, retry=FAST_RETRY) as client:
-        with pytest.raises(AuthenticationFailed, match="SENTRY_AUTH_TOKEN") as caught:
+        with pytest.raises(AuthenticationFailed, match="Sentry rejected the token") as caught:
             await client.list_replays(demo.organization)
     assert_clean(caught.value, token)
     assert len(api_requests(demo)) == 1, "a 401 is not retried"
+    assert caught.value.message.endswith("invalid or expired."), "one sentence, without a hint"
+    assert "SENTRY_" not in caught.value.message, "the api does not name the program's settings"
 
 
 async def test_missing_scope_names_the_scope(demo: DemoSentry, base_url: str):
@@ -154,7 +156,32 @@ async def test_connection_refused_is_retried_then_explained():
     async with SentryClient(url=url, token="t0ken", retry=FAST_RETRY) as client:
         with anyio.fail_after(5), pytest.raises(UpstreamError, match="Could not connect") as caught:
             await client.list_replays("acme")
-    assert caught.value.not_sent and "SENTRY_URL" in caught.value.message
+    assert caught.value.not_sent and caught.value.message.endswith("(ConnectError).")
+    assert "SENTRY_" not in caught.value.message
+
+
+HINTS = {
+    "bad_token": "Renew the token.",
+    "not_sentry": "Check the address.",
+    "unreachable": "Check the network.",
+}
+
+
+async def test_a_hint_is_appended_to_the_sentence_of_its_situation(demo: DemoSentry, base_url: str):
+    demo.faults.add(path=LIST, status=200, body="<html>login</html>", content_type="text/html")
+    async with SentryClient(url=base_url, token=demo.token, hints=HINTS) as client:
+        with pytest.raises(UpstreamError) as not_sentry:
+            await client.list_replays(demo.organization)
+    async with SentryClient(url=base_url, token="sntryu_wrong", hints=HINTS) as client:
+        with pytest.raises(AuthenticationFailed) as bad_token:
+            await client.list_replays(demo.organization)
+    url = f"http://127.0.0.1:{closed_port()}/api/0/"
+    async with SentryClient(url=url, token="t0ken", retry=FAST_RETRY, hints=HINTS) as client:
+        with anyio.fail_after(5), pytest.raises(UpstreamError) as unreachable:
+            await client.list_replays("acme")
+    assert not_sentry.value.message.endswith("when asked to list replays. Check the address.")
+    assert bad_token.value.message.endswith("invalid or expired. Renew the token.")
+    assert unreachable.value.message.endswith("(ConnectError). Check the network.")
 
 
 @pytest.mark.parametrize(
@@ -228,7 +255,7 @@ async def test_concurrency_is_capped(demo: DemoSentry, base_url: str):
     ],
 )
 async def test_bad_input_makes_no_request(client: SentryClient, demo: DemoSentry, call):
-    with pytest.raises(BadInput):
+    with pytest.raises(InvalidArgument):
         await call(client)
     assert demo.requests == []
 

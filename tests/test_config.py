@@ -69,6 +69,9 @@ def test_settings_are_frozen_and_hide_the_token():
     "argv,env,message",
     [
         ([], {"SENTRY_URL": "sentry.io"}, "SENTRY_URL"),
+        ([], {"SENTRY_URL": "https://"}, "SENTRY_URL must be a URL with a host name"),
+        (["--url", "http:///x"], {}, "SENTRY_URL must be a URL with a host name"),
+        (["--url", "https://[::1"], {}, "SENTRY_URL must be a URL with a host name"),
         ([], {"SENTRY_READ_ONLY": "maybe"}, "SENTRY_READ_ONLY"),
         (["--port", "70000"], {}, "--port"),
         (["--transport", "sse", "--host", "0.0.0.0"], {}, "MCP_HTTP_TOKEN"),
@@ -124,6 +127,15 @@ def test_a_bad_log_level_is_one_line_not_a_traceback(argv, env):
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.startswith("sentry-replays-mcp: --log-level (LOG_LEVEL) must be one of")
+
+
+@pytest.mark.parametrize("url", ["https://", "http:///x", "ftp://sentry.io", "sentry.io"])
+def test_a_url_without_a_host_is_refused_at_start_up_in_one_line(url):
+    done = run_program(env={"SENTRY_AUTH_TOKEN": TOKEN, "SENTRY_URL": url})
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("sentry-replays-mcp: SENTRY_URL must ")
+    assert repr(url) in done.stderr
 
 
 def test_version():

@@ -3,7 +3,7 @@
 import pytest
 
 from sentry_replays_mcp.tools.api import ids
-from sentry_replays_mcp.tools.api.errors import BadInput
+from sentry_replays_mcp.tools.api.errors import InvalidArgument
 
 HEX = "7e07485f12f9416b8b1426260799b51f"
 DASHED = "7E07485F-12F9-416B-8B14-26260799B51F"
@@ -36,7 +36,7 @@ def test_organization_accepts_slugs_and_numeric_ids(value):
 
 @pytest.mark.parametrize("value", [*HOSTILE, "-acme", "acme-", "my_org", None, True, -1, 1.5])
 def test_organization_refuses_everything_else(value):
-    with pytest.raises(BadInput, match="Invalid organization"):
+    with pytest.raises(InvalidArgument, match="Invalid organization"):
         ids.organization(value)
 
 
@@ -47,7 +47,7 @@ def test_project_accepts_slugs_and_numeric_ids(value):
 
 @pytest.mark.parametrize("value", [*HOSTILE, "Web", None, False])
 def test_project_refuses_everything_else(value):
-    with pytest.raises(BadInput, match="Invalid project"):
+    with pytest.raises(InvalidArgument, match="Invalid project"):
         ids.project(value)
 
 
@@ -73,7 +73,7 @@ def test_replay_ids_are_sent_as_lowercase_hex(value):
     ],
 )
 def test_replay_ids_refuse_everything_else(value):
-    with pytest.raises(BadInput, match="Invalid replay id"):
+    with pytest.raises(InvalidArgument, match="Invalid replay id"):
         ids.replay(value)
 
 
@@ -84,12 +84,12 @@ def test_segment_ids_are_non_negative_integers(value, expected):
 
 @pytest.mark.parametrize("value", [-1, "-1", "1.0", 1.0, True, "", " 1", "1/", "٣", 10**10, None])
 def test_segment_ids_refuse_everything_else(value):
-    with pytest.raises(BadInput, match="Invalid segment id"):
+    with pytest.raises(InvalidArgument, match="Invalid segment id"):
         ids.segment(value)
 
 
 def test_cursor_is_opaque_but_printable():
     assert ids.cursor("0:100:0") == "0:100:0"
     for bad in ["", "a b", "x\n", "x" * 201]:
-        with pytest.raises(BadInput, match="Invalid cursor"):
+        with pytest.raises(InvalidArgument, match="Invalid cursor"):
             ids.cursor(bad)

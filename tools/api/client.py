@@ -1,15 +1,13 @@
 """The Sentry replay API client: every operation of the seed, typed in and parsed out.
 
 One `SentryClient` (one pooled `httpx2.AsyncClient`) lives as long as the server.
-Every path segment is validated before a request is built (`ids.py`); every
-failure is one of the classes in `errors.py`.
+Every path segment and query parameter is validated before a request is built
+(`query.py`, `ids.py`); every failure is one of the classes in `errors.py`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -17,69 +15,41 @@ from urllib.parse import urlsplit
 import httpx2
 
 from sentry_replays_mcp.tools.api import ids
-from sentry_replays_mcp.tools.api.errors import BadInput, InvalidRequest, NotFound
+from sentry_replays_mcp.tools.api.clicks import ClickedNode, Selector
+from sentry_replays_mcp.tools.api.errors import InvalidArgument, InvalidRequest, NotFound
+from sentry_replays_mcp.tools.api.failures import ErrorContext, Hints
+from sentry_replays_mcp.tools.api.lenient import parse_list, unwrap
 from sentry_replays_mcp.tools.api.models import (
-    ClickedNode,
     ErrorEvent,
-    RecordingSegment,
     Replay,
     ReplayCounts,
-    SegmentMeta,
-    Selector,
     Viewer,
-    parse_list,
-    parse_segment_page,
     parse_viewers,
-    unwrap,
 )
-from sentry_replays_mcp.tools.api.pagination import Page, cursors, offset_of
+from sentry_replays_mcp.tools.api.pagination import Page, RawPage, cursors, offset_of
+from sentry_replays_mcp.tools.api.query import (
+    DEFAULT_WINDOW,
+    MAX_PER_PAGE,
+    api_root,
+    count_params,
+    error_event_params,
+    filters,
+    page_params,
+    replay_subject,
+    replay_values,
+)
 from sentry_replays_mcp.tools.api.routes import ROUTES
+from sentry_replays_mcp.tools.api.segments import (
+    RecordingSegment,
+    parse_segment,
+    parse_segment_page,
+)
 from sentry_replays_mcp.tools.api.transport import (
     Answer,
-    BearerAuth,
-    ErrorContext,
     RetryPolicy,
     Transport,
+    pooled_http,
 )
-
-USER_AGENT = "sentry-replays-mcp/0.1"
-MAX_PER_PAGE = 100
-DEFAULT_WINDOW = "90d"  # Sentry's maximum; replays are kept for 90 days
-_STATS_PERIOD = re.compile(r"[1-9][0-9]{0,4}[smhdw]")
-
-
-def api_root(url: str) -> str:
-    """`https://sentry.io` → `https://sentry.io/api/0/`; an URL already ending in /api/0 is kept."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BadInput(f"SENTRY_URL must be an http(s) URL such as https://sentry.io, got {url!r}.")
-    path = parts.path.rstrip("/")
-    if not path.endswith("/api/0"):
-        path += "/api/0"
-    return f"{parts.scheme}://{parts.netloc}{path}/"
-
-
-def stats_period(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str) and _STATS_PERIOD.fullmatch(value):
-        return value
-    raise BadInput(
-        f"Invalid stats_period {value!r}: use a number and a unit s, m, h, d or w, "
-        "e.g. '24h' or '14d'."
-    )
-
-
-@dataclass(frozen=True)
-class RawPage:
-    body: bytearray  # the JSON body as received, unparsed
-    first_segment: int
-    next_cursor: str | None
-
-    @property
-    def next_segment(self) -> int | None:
-        """The first segment of the next page, when the cursor tells (Sentry's offsets)."""
-        return offset_of(self.next_cursor)
 
 
 class SentryClient:
@@ -94,24 +64,19 @@ class SentryClient:
         max_body_bytes: int = 16_000_000,
         max_segment_page_bytes: int = 128_000_000,
         transport: httpx2.AsyncBaseTransport | None = None,
+        hints: Hints | None = None,
     ) -> None:
+        """`hints`: text appended to the failure of its situation, e.g. which setting to fix."""
         if not token or not token.isprintable() or any(ch.isspace() for ch in token):
-            raise BadInput("The Sentry token is empty or contains spaces or control characters.")
+            raise InvalidArgument(
+                "The Sentry token is empty or contains spaces or control characters."
+            )
         self.base_url = api_root(url)
         self._secrets = (token,)
+        self._hints: Hints = dict(hints or {})
         self.timeout = timeout
         self._segment_cap = max_segment_page_bytes
-        self._http = httpx2.AsyncClient(
-            base_url=self.base_url,
-            auth=BearerAuth(token),
-            timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            limits=httpx2.Limits(
-                max_connections=max_concurrency, max_keepalive_connections=max_concurrency
-            ),
-            transport=transport,
-            follow_redirects=False,
-        )
+        self._http = pooled_http(self.base_url, token, timeout, max_concurrency, transport)
         self._transport = Transport(
             self._http,
             retry=retry or RetryPolicy(),
@@ -157,12 +122,14 @@ class SentryClient:
         route = ROUTES[operation]
         candidates = route.buildable(values)
         if not candidates:
-            raise BadInput(f"To {route.action}, a project is needed: pass project (slug or id).")
+            raise InvalidArgument(
+                f"To {route.action}, a project is needed: pass project (slug or id)."
+            )
         remembered = self._route_choice.get(operation)
         if remembered in candidates:
             candidates = [remembered]
         context = ErrorContext(
-            route.action, route.scope, subject, self._host, self.timeout, self._secrets
+            route.action, route.scope, subject, self._host, self.timeout, self._secrets, self._hints
         )
         for position, template in enumerate(candidates):
             path = template.format(**values)
@@ -183,36 +150,6 @@ class SentryClient:
             return answer
         raise AssertionError("unreachable")  # pragma: no cover
 
-    @staticmethod
-    def _page_params(per_page: int, cursor: str | None) -> list[tuple[str, str]]:
-        if not isinstance(per_page, int) or isinstance(per_page, bool) or not 1 <= per_page <= 100:
-            raise BadInput(f"Invalid limit {per_page!r}: use a number from 1 to {MAX_PER_PAGE}.")
-        params = [("per_page", str(per_page))]
-        if cursor is not None:
-            params.append(("cursor", ids.cursor(cursor)))
-        return params
-
-    @staticmethod
-    def _project_filters(projects: Sequence[str | int]) -> list[tuple[str, str]]:
-        params = []
-        for value in projects:
-            checked = ids.project(value)
-            params.append(("project" if checked.isdigit() else "projectSlug", checked))
-        return params
-
-    @staticmethod
-    def _window(
-        period: str | None, start: str | None, end: str | None, default: str | None = None
-    ) -> list[tuple[str, str]]:
-        if (start is None) != (end is None):
-            raise BadInput("Give both start and end (ISO-8601), or neither.")
-        if start is not None and end is not None:
-            if period is not None:
-                raise BadInput("Give either stats_period or start and end, not both.")
-            return [("start", start), ("end", end)]
-        period = stats_period(period) or default
-        return [("statsPeriod", period)] if period else []
-
     # -- replays --------------------------------------------------------------------------
 
     async def list_replays(
@@ -231,10 +168,8 @@ class SentryClient:
         cursor: str | None = None,
     ) -> Page[Replay]:
         org = ids.organization(organization)
-        params = self._page_params(per_page, cursor)
-        params += self._project_filters(projects)
-        params += [("environment", e) for e in environments]
-        params += self._window(stats_period, start, end)
+        params = page_params(per_page, cursor)
+        params += filters(projects, environments, stats_period, start, end)
         params += [("field", f) for f in fields]
         if query:
             params.append(("query", query))
@@ -263,8 +198,8 @@ class SentryClient:
         return Replay.model_validate(data)
 
     async def delete_replay(self, organization: str, project: str | int, replay_id: str) -> None:
-        values = self._replay_values(organization, project, replay_id)
-        await self._call("delete_replay", values, self._replay_subject(values))
+        values = replay_values(organization, project, replay_id)
+        await self._call("delete_replay", values, replay_subject(values))
 
     # -- recording segments ---------------------------------------------------------------
 
@@ -279,12 +214,12 @@ class SentryClient:
     ) -> Page[RecordingSegment]:
         """A page of segments. sentry.io sends each segment's rrweb events; a server that
         follows the seed sends metadata rows instead (`RecordingSegment.meta`)."""
-        values = self._replay_values(organization, project, replay_id)
-        params = self._page_params(per_page, cursor)
+        values = replay_values(organization, project, replay_id)
+        params = page_params(per_page, cursor)
         answer = await self._call(
             "list_recording_segments",
             values,
-            f"recording of {self._replay_subject(values)}",
+            f"recording of {replay_subject(values)}",
             params,
             max_body_bytes=self._segment_cap,
         )
@@ -302,24 +237,17 @@ class SentryClient:
         download: bool = False,
     ) -> RecordingSegment:
         """One segment's metadata, or with `download=True` its rrweb events."""
-        values = self._replay_values(organization, project, replay_id)
+        values = replay_values(organization, project, replay_id)
         number = ids.segment(segment_id)
         values["segment"] = str(number)
         answer = await self._call(
             "get_recording_segment",
             values,
-            f"recording segment {number} of {self._replay_subject(values)}",
+            f"recording segment {number} of {replay_subject(values)}",
             [("download", "true")] if download else [],
             max_body_bytes=self._segment_cap if download else None,
         )
-        body = unwrap(answer.body)
-        if isinstance(body, list):
-            events = [e for e in body if isinstance(e, dict)]
-            return RecordingSegment(
-                segment_id=number, events=events, skipped_events=len(body) - len(events)
-            )
-        meta = SegmentMeta.model_validate(body if isinstance(body, dict) else {})
-        return RecordingSegment(segment_id=number, meta=meta)
+        return parse_segment(answer.body, number)
 
     async def recording_page(
         self,
@@ -332,12 +260,12 @@ class SentryClient:
     ) -> RawPage:
         """One page of the segment list as unparsed JSON bytes, for reading event by event
         (`tools.recording.PageReader`) without building the whole page in memory."""
-        values = self._replay_values(organization, project, replay_id)
+        values = replay_values(organization, project, replay_id)
         answer = await self._call(
             "list_recording_segments",
             values,
-            f"recording of {self._replay_subject(values)}",
-            self._page_params(per_page, cursor),
+            f"recording of {replay_subject(values)}",
+            page_params(per_page, cursor),
             max_body_bytes=self._segment_cap,
             as_text=True,
         )
@@ -354,14 +282,7 @@ class SentryClient:
         checked = [ids.replay(e) for e in event_ids]  # event ids are 32-hex too
         if not checked:
             return []
-        params = [
-            ("query", f"id:[{','.join(checked)}]"),
-            ("statsPeriod", DEFAULT_WINDOW),
-            ("project", "-1"),
-            *self._page_params(per_page, None),
-        ]
-        params += [("field", f) for f in ("id", "title", "error.type", "error.value",
-                                          "issue.id", "issue", "timestamp")]  # fmt: skip
+        params = error_event_params(checked, per_page)
         answer = await self._call(
             "list_error_events", {"org": org}, f"error events in organization '{org}'", params
         )
@@ -385,10 +306,8 @@ class SentryClient:
         cursor: str | None = None,
     ) -> Page[Selector]:
         org = ids.organization(organization)
-        params = self._page_params(per_page, cursor)
-        params += self._project_filters(projects)
-        params += [("environment", e) for e in environments]
-        params += self._window(stats_period, start, end)
+        params = page_params(per_page, cursor)
+        params += filters(projects, environments, stats_period, start, end)
         if sort:
             params.append(("sort", sort))
         if query:
@@ -410,20 +329,20 @@ class SentryClient:
         values = {"org": ids.organization(organization), "replay": ids.replay(replay_id)}
         if project is not None:
             values["project"] = ids.project(project)
-        params = self._page_params(per_page, cursor)
+        params = page_params(per_page, cursor)
         answer = await self._call(
-            "list_clicked_nodes", values, f"clicks of {self._replay_subject(values)}", params
+            "list_clicked_nodes", values, f"clicks of {replay_subject(values)}", params
         )
         return self._page(ClickedNode, answer)
 
     async def list_replay_viewers(
         self, organization: str, project: str | int, replay_id: str
     ) -> list[Viewer]:
-        values = self._replay_values(organization, project, replay_id)
+        values = replay_values(organization, project, replay_id)
         answer = await self._call(
             "list_replay_viewers",
             values,
-            self._replay_subject(values),
+            replay_subject(values),
             [("statsPeriod", DEFAULT_WINDOW)],
         )
         return parse_viewers(answer.body)
@@ -442,16 +361,7 @@ class SentryClient:
         """Replays per issue, transaction or replay id. `query` must use list syntax, e.g.
         `issue.id:[1,2]`, `transaction:["/checkout"]` or `replay_id:[...]`."""
         org = ids.organization(organization)
-        if not query or not query.strip():
-            raise BadInput(
-                "count_replays needs a query such as issue.id:[123] or transaction:[/a]."
-            )
-        base = [("query", query)]
-        base += self._project_filters(projects) or [("project", "-1")]
-        base += [("environment", e) for e in environments]
-        base += self._window(stats_period, None, None, default=DEFAULT_WINDOW)
-        if return_ids:
-            base.append(("returnIds", "true"))
+        base = count_params(query, projects, environments, stats_period, return_ids)
         subject = f"replay counts in organization '{org}'"
         try:
             answer = await self._call(
@@ -467,21 +377,6 @@ class SentryClient:
         return ReplayCounts.parse(answer.body)
 
     # -- helpers --------------------------------------------------------------------------
-
-    @staticmethod
-    def _replay_values(organization: str, project: str | int, replay_id: str) -> dict[str, str]:
-        return {
-            "org": ids.organization(organization),
-            "project": ids.project(project),
-            "replay": ids.replay(replay_id),
-        }
-
-    @staticmethod
-    def _replay_subject(values: dict[str, str]) -> str:
-        where = f"organization '{values['org']}'"
-        if "project" in values:
-            where += f", project '{values['project']}'"
-        return f"replay {values['replay']} in {where}"
 
     @staticmethod
     def _page(model: Any, answer: Answer) -> Page[Any]:

@@ -22,10 +22,11 @@ class SentryError(Exception):
         return f"{type(self).__name__}({self.message!r}, status={self.status!r})"
 
 
-class BadInput(SentryError):
-    """Our own validation refused an argument; no request was made."""
+class InvalidArgument(SentryError):
+    """The client refused a value it would have put into a request (an id that is not one,
+    a page size out of range...); no request was made."""
 
-    kind = "bad_input"
+    kind = "invalid_argument"
 
 
 class AuthenticationFailed(SentryError):

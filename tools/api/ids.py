@@ -1,7 +1,7 @@
 """Validation of every value that becomes a URL path segment.
 
 A value is checked against Sentry's own patterns before any request is built;
-anything else (`..`, `/`, `%2f`, whitespace, empty) raises `BadInput`. The
+anything else (`..`, `/`, `%2f`, whitespace, empty) raises `InvalidArgument`. The
 returned value is canonical and safe to put in a path as is.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sentry_replays_mcp.tools.api.errors import BadInput
+from sentry_replays_mcp.tools.api.errors import InvalidArgument
 
 # src/sentry/slug/patterns.py: ORG_SLUG_PATTERN and MIXED_SLUG_PATTERN.
 _ORG_SLUG = re.compile(r"(?![0-9]+$)[a-zA-Z0-9][a-zA-Z0-9-]*(?<!-)")
@@ -37,7 +37,7 @@ def organization(value: object) -> str:
         and (_NUMERIC_ID.fullmatch(value) or _ORG_SLUG.fullmatch(value))
     ):
         return value
-    raise BadInput(
+    raise InvalidArgument(
         f"Invalid organization {_shown(value)}: use the organization slug "
         "(letters, digits and hyphens, e.g. 'acme') or its numeric id."
     )
@@ -53,7 +53,7 @@ def project(value: object) -> str:
         and (_NUMERIC_ID.fullmatch(value) or _PROJECT_SLUG.fullmatch(value))
     ):
         return value
-    raise BadInput(
+    raise InvalidArgument(
         f"Invalid project {_shown(value)}: use the project slug (lowercase letters, "
         "digits, '-' and '_', e.g. 'web-frontend') or its numeric id."
     )
@@ -63,7 +63,7 @@ def replay(value: object) -> str:
     """A replay id: 32 hex digits or a dashed UUID, any case; returned as lowercase 32-hex."""
     if isinstance(value, str) and (_HEX32.fullmatch(value) or _DASHED_UUID.fullmatch(value)):
         return value.replace("-", "").lower()
-    raise BadInput(
+    raise InvalidArgument(
         f"Invalid replay id {_shown(value)}: expected 32 hex digits "
         "(e.g. '7e07485f12f9416b8b1426260799b51f') or a dashed UUID."
     )
@@ -79,7 +79,7 @@ def segment(value: object) -> int:
         number = int(value)
         if number <= _MAX_SEGMENT_ID:
             return number
-    raise BadInput(
+    raise InvalidArgument(
         f"Invalid segment id {_shown(value)}: expected a non-negative integer "
         "(segments are numbered from 0)."
     )
@@ -94,6 +94,6 @@ def cursor(value: object) -> str:
         and not any(ch.isspace() for ch in value)
     ):
         return value
-    raise BadInput(
+    raise InvalidArgument(
         f"Invalid cursor {_shown(value)}: pass the next_cursor of a previous result unchanged."
     )

@@ -33,6 +33,20 @@ class Page(Generic[T]):
     extra: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RawPage:
+    """One page of recording segments as the JSON bytes received, unparsed."""
+
+    body: bytearray
+    first_segment: int
+    next_cursor: str | None
+
+    @property
+    def next_segment(self) -> int | None:
+        """The first segment of the next page, when the cursor tells (Sentry's offsets)."""
+        return offset_of(self.next_cursor)
+
+
 def parse_link_header(header: str | None) -> dict[str, dict[str, str]]:
     """Map each rel ("next", "previous") to its attributes, including `url`."""
     links: dict[str, dict[str, str]] = {}

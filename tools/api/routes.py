@@ -1,6 +1,6 @@
 """The route table: per operation, the sentry.io path and the seed spec's path.
 
-Paths are relative to the API root (`{SENTRY_URL}/api/0/`). Where the two
+Paths are relative to the API root (`https://sentry.io/api/0/`). Where the two
 dialects differ, the sentry.io path comes first; the client tries it, falls
 back to the next on a 404, and remembers which one answered.
 """

@@ -1,11 +1,11 @@
 """The one request path: bearer auth, timeouts, retries, size caps, status → error.
 
-Knows HTTP and Sentry's conventions, not the operations (see `client.py`).
+Knows HTTP and Sentry's conventions, not the operations (see `client.py`); each
+failure is explained by `failures.py`.
 """
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import random
@@ -17,17 +17,11 @@ from typing import Any
 import anyio
 import httpx2
 
-from sentry_replays_mcp.tools.api.errors import (
-    AuthenticationFailed,
-    InvalidRequest,
-    NotFound,
-    PermissionDenied,
-    RateLimited,
-    SentryError,
-    UpstreamError,
-)
+from sentry_replays_mcp.tools.api.errors import RateLimited, SentryError, UpstreamError
+from sentry_replays_mcp.tools.api.failures import ErrorContext
 
 log = logging.getLogger("sentry_replays_mcp.api")
+USER_AGENT = "sentry-replays-mcp/0.1"
 
 QueryParams = Sequence[tuple[str, str]]
 _RETRYABLE_STATUS = {502, 503, 504}
@@ -49,6 +43,27 @@ class BearerAuth(httpx2.Auth):
 
     def __repr__(self) -> str:
         return "BearerAuth(<hidden>)"
+
+
+def pooled_http(
+    base_url: str,
+    token: str,
+    timeout: float,
+    max_concurrency: int,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> httpx2.AsyncClient:
+    """One connection pool to Sentry: bearer token, JSON, no redirects followed."""
+    return httpx2.AsyncClient(
+        base_url=base_url,
+        auth=BearerAuth(token),
+        timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        limits=httpx2.Limits(
+            max_connections=max_concurrency, max_keepalive_connections=max_concurrency
+        ),
+        transport=transport,
+        follow_redirects=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -162,7 +177,7 @@ class Transport:
             if bytes(raw[:64]).lstrip()[:1] not in (b"[", b"{"):  # not JSON: HTML or garbage
                 raise context.malformed(response.status_code, raw[:512], _type(response))
             return Answer(response.status_code, raw, response.headers)
-        return context.interpret(response.status_code, response.headers, raw)
+        return _interpret(context, response.status_code, response.headers, raw)
 
 
 def _type(response: httpx2.Response) -> str:
@@ -182,158 +197,16 @@ async def _read_capped(response: httpx2.Response, cap: int) -> bytearray | None:
     return body
 
 
-def _detail(body: Any) -> str | None:
-    """Sentry's error text: `{"detail": str}`, `{"detail": {"message": ...}}`, a field map or a
-    bare string (older 429s)."""
-    if isinstance(body, str):
-        return body
-    if not isinstance(body, dict):
-        return None
-    detail = body.get("detail")
-    if isinstance(detail, str):
-        return detail
-    if isinstance(detail, dict) and isinstance(detail.get("message"), str):
-        return str(detail["message"])
-    parts = []
-    for key, value in body.items():
-        messages = value if isinstance(value, list) else [value]
-        text = " ".join(str(m) for m in messages if isinstance(m, str | int | float))
-        if text:
-            parts.append(f"{key}: {text}")
-    return "; ".join(parts) or None
-
-
-def _clean(text: str, limit: int = 300) -> str:
-    text = "".join(ch if ch.isprintable() else " " for ch in text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds until Sentry's rate-limit window resets, from its headers."""
-    now = time.time() if now is None else now
-    reset = headers.get("x-sentry-rate-limit-reset")
-    if reset:
-        try:
-            return max(0.0, float(reset) - now)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            parsed = email.utils.parsedate_to_datetime(value) if value else None
-            if parsed is not None:
-                return max(0.0, parsed.timestamp() - now)
-    return None
-
-
-@dataclass(frozen=True)
-class ErrorContext:
-    """What a call was about, so that each failure can be explained in one sentence."""
-
-    action: str  # "list replays"
-    scope: str  # "org:read"
-    subject: str  # "replay 7e07… in organization 'acme'"
-    host: str  # "sentry.io"
-    timeout: float
-    secrets: tuple[str, ...] = ()  # never repeated in a message
-
-    def interpret(self, status: int, headers: Mapping[str, str], raw: bytes | bytearray) -> Answer:
-        body = _json(raw) if raw.strip() else None
-        if 200 <= status < 300:
-            if raw.strip() and body is _INVALID:
-                raise self.malformed(status, raw, headers.get("content-type", ""))
-            return Answer(status, body, headers)
-        detail = _detail(body) if body is not _INVALID else None
-        raise self.failure(status, headers, detail)
-
-    def failure(self, status: int, headers: Mapping[str, str], detail: str | None) -> SentryError:
-        for secret in self.secrets:  # a proxy may echo the Authorization header back
-            detail = detail.replace(secret, "[redacted]") if detail else detail
-        said = f' Sentry said: "{_clean(detail)}".' if detail else ""
-        if status == 401:
-            return AuthenticationFailed(
-                "Sentry rejected the token (HTTP 401): it is missing, invalid or expired. "
-                "Set SENTRY_AUTH_TOKEN to a valid auth token.",
-                status=status,
-            )
-        if status == 403:
-            return PermissionDenied(
-                f"Sentry refused to {self.action} (HTTP 403): the token lacks the "
-                f"'{self.scope}' scope or access to this project. Use a token with "
-                f"'{self.scope}'.{said}",
-                scope=self.scope,
-            )
-        if status == 404:
-            if detail == "The requested resource does not exist":
-                return NotFound(
-                    f"Sentry does not know the organization or project of {self.subject} "
-                    "(HTTP 404). Check the organization and project slugs.",
-                    status=status,
-                )
-            return NotFound(
-                f"Sentry found no {self.subject} (HTTP 404). Check the id, the organization "
-                "and project, and the time window (replays are kept for 90 days).",
-                status=status,
-            )
-        if status == 429:
-            wait = retry_after(headers)
-            seconds = max(1, round(wait)) if wait is not None else 2
-            return RateLimited(
-                f"Sentry is rate limiting requests to {self.action} (HTTP 429). "
-                f"Retry in {seconds} seconds.",
-                retry_after=float(seconds if wait is None else wait),
-            )
-        if status >= 500:
-            return UpstreamError(
-                f"Sentry failed to {self.action} (HTTP {status}). This is on Sentry's side; "
-                "try again in a moment.",
-                status=status,
-            )
-        return InvalidRequest(
-            f"Sentry rejected the request to {self.action} (HTTP {status}).{said}".rstrip(),
-            status=status,
-        )
-
-    def malformed(self, status: int, raw: bytes | bytearray, content_type: str) -> UpstreamError:
-        if raw.lstrip()[:1] == b"<" or "html" in content_type:
-            return UpstreamError(
-                f"Sentry answered with an HTML page instead of JSON (HTTP {status}) when asked "
-                f"to {self.action}. Check that SENTRY_URL points at a Sentry server.",
-                status=status,
-            )
-        return UpstreamError(
-            f"Sentry sent a malformed or truncated JSON body when asked to {self.action}. "
-            "Try again in a moment.",
-            status=status,
-        )
-
-    def too_large(self, cap: int) -> UpstreamError:
-        return UpstreamError(
-            f"Sentry's answer to {self.action} was larger than {cap // 1_000_000} MB and was "
-            "not read. Ask for fewer items (a smaller limit).",
-        )
-
-    def unreachable(self, exc: Exception) -> UpstreamError:
-        return UpstreamError(
-            f"Could not connect to Sentry at {self.host} to {self.action} "
-            f"({type(exc).__name__}). Check SENTRY_URL and the network, then try again.",
-            not_sent=True,
-        )
-
-    def timed_out(self) -> UpstreamError:
-        return UpstreamError(
-            f"Sentry did not answer within {self.timeout:g} s when asked to {self.action}. "
-            "Try again in a moment.",
-            timed_out=True,
-        )
-
-    def broken(self, exc: Exception) -> UpstreamError:
-        return UpstreamError(
-            f"The connection to Sentry broke while trying to {self.action} "
-            f"({type(exc).__name__}). Try again in a moment."
-        )
+def _interpret(
+    context: ErrorContext, status: int, headers: Mapping[str, str], raw: bytes | bytearray
+) -> Answer:
+    """The answer of a 2xx with a JSON (or empty) body; any other answer raises its error."""
+    body = _json(raw) if raw.strip() else None
+    if 200 <= status < 300:
+        if raw.strip() and body is _INVALID:
+            raise context.malformed(status, raw, headers.get("content-type", ""))
+        return Answer(status, body, headers)
+    raise context.failure(status, headers, None if body is _INVALID else body)
 
 
 _INVALID: Any = object()

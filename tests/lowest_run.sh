@@ -25,4 +25,4 @@ python3 -m venv .venv
 PIP_NO_CACHE_DIR=1 .venv/bin/pip install --quiet -e . 'pytest>=8.3' 'pytest-timeout>=2.3' \
   'hypothesis>=6.100' -c "$work/floors.txt"
 .venv/bin/pip list 2>/dev/null | grep -iE "^($(cut -d= -f1 "$work/floors.txt" | paste -sd'|')) " >&2
-.venv/bin/python -m pytest -q -p no:cacheprovider --ignore tests/test_agent_framework.py
+.venv/bin/python -m pytest -q -p no:cacheprovider --ignore tests/e2e/test_agent_framework.py

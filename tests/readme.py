@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from .e2e import ROOT
+from tests.e2e.program import ROOT
 
 README = ROOT / "README.md"
 ELIDED = "…"

@@ -23,7 +23,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-from .e2e import ALL_TOOLS, ROOT
+from tests.e2e.program import ALL_TOOLS, ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 IMPORT_NAME = "sentry_replays_mcp"

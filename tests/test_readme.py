@@ -11,9 +11,8 @@ from mcp import Client
 from sentry_replays_mcp.server.app import build_server
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.demo import DemoSentry
-
-from .conftest import text_of
-from .readme import README, blocks, excerpt_problems, section
+from tests.conftest import text_of
+from tests.readme import README, blocks, excerpt_problems, section
 
 pytestmark = pytest.mark.anyio
 
@@ -37,7 +36,7 @@ def test_the_excerpt_check_catches_drift():
 
 
 def test_every_npx_command_pins_the_inspector_and_answers_yes():
-    from .e2e import INSPECTOR_PACKAGE
+    from tests.e2e.program import INSPECTOR_PACKAGE
 
     text = README.read_text()
     mentions = [line for line in text.splitlines() if "npx" in line]

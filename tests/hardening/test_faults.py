@@ -1,0 +1,501 @@
+"""Upstream faults, for every tool: each one is an isError result with the sentence that says
+what to do, within a bounded time and a bounded number of upstream attempts (with the real
+retry policy); the next call on the same session succeeds once the fault clears; no DELETE is
+sent without a valid code, and at most one with it; the real program survives them all.
+
+Every tool (and delete_replay with a valid code) talks to its own demo Sentry on a loopback
+port, so that timeouts and refused connections are real and each tool's upstream attempts can
+be counted; the tools of one fault run at once, on MCP sessions that live for the whole module
+(a fault that broke a session would fail the next case). Every test runs under the secret
+watch: logging at DEBUG (httpx2 and httpcore2 included), results and exceptions are scanned
+for the token.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import socket
+import sys
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from mcp import Client, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+from sentry_replays_mcp.server.app import build_server
+from sentry_replays_mcp.server.config import Settings
+from sentry_replays_mcp.server.demo import DemoSentry, serve_in_thread
+from sentry_replays_mcp.server.demo.faults import RequestRecord
+from tests.e2e.program import ROOT
+from tests.hardening.watch import (
+    SECRET_TOKEN,
+    TOOL_NAMES,
+    Watch,
+    all_text,
+    call,
+    deletes,
+    fresh_replays,
+    off_route,
+    project_of,
+    serving,
+    valid_calls,
+    watched,
+)
+from tests.waiting import until
+
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("watch")]
+
+DELETE_ROW = "delete_replay+code"  # delete_replay with a valid confirmation code
+ROWS = (*TOOL_NAMES, DELETE_ROW)
+HTML_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in</body></html>"
+FIFTY_MB = b"x" * 50_000_000
+# The server's Sentry timeout: LONG where it must not fire (a busy machine reads 16 MB slowly),
+# SHORT where the fault outlasts it by far.
+LONG, SHORT = 120.0, 5.0
+
+
+@pytest.fixture
+def watch() -> Iterator[Watch]:
+    yield from watched()
+
+
+def tool_of(row: str) -> str:
+    return row.split("+", 1)[0]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    fault: dict[str, Any] | None  # None: nothing listens on the port (connection refused)
+    expect: tuple[str, ...]  # regexes the error must match; () when the call recovers
+    attempts: int | None  # tries of the most-tried GET path (None: not counted)
+    seconds: float  # bound on one call
+    timeout: float = LONG  # the server's Sentry timeout
+    delete_expect: tuple[str, ...] = field(default=())  # for DELETE_ROW when it differs
+
+    @property
+    def recovers(self) -> bool:
+        return not self.expect
+
+
+def inject(demo: DemoSentry, path: str, fault: dict[str, Any], **extra: Any) -> None:
+    """Add the fault; `reset_in` becomes an X-Sentry-Rate-Limit-Reset that many seconds away."""
+    spec = {"times": None, **fault, **extra}
+    reset_in = spec.pop("reset_in", None)
+    if reset_in is not None:
+        spec["headers"] = {"X-Sentry-Rate-Limit-Reset": str(int(time.time()) + reset_in)}
+    demo.faults.add(path=path, **spec)
+
+
+def cases() -> list[Case]:
+    """Each bound on one call is far from what the wrong behaviour would take (sleeping out a
+    60 s rate limit, waiting for a 60 s answer, reading a whole 50 MB body), so that a busy
+    machine cannot fail a right answer and a fast one cannot pass a wrong one."""
+    json_ct = {"content_type": "application/json"}
+    gone = ("HTTP 50[23]", "try again")
+    return [
+        Case("401", {"status": 401, "body": {"detail": "Invalid token"}},
+             ("HTTP 401", "Set SENTRY_AUTH_TOKEN"), 1, 20),
+        Case("403", {"status": 403, "body": {"detail": "You do not have permission"}},
+             ("HTTP 403", "scope"), 1, 20, delete_expect=("HTTP 403", "project:write")),
+        Case("500", {"status": 500, "body": {"detail": "Internal Error", "errorId": "e1"}},
+             ("HTTP 500", "try again"), 1, 20),
+        Case("502", {"status": 502, "body": HTML_PAGE.replace("Sign in", "502 Bad Gateway"),
+                     "content_type": "text/html"}, ("HTTP 502", "try again"), 3, 20),
+        Case("503", {"status": 503, "body": {"detail": "Service unavailable"}},
+             ("HTTP 503", "try again"), 3, 20),
+        Case("503 twice, then fine", {"status": 503, "times": 2}, (), 3, 20, delete_expect=gone),
+        Case("429 reset in 60 s", {"status": 429, "reset_in": 60},
+             ("HTTP 429", r"Retry in (5\d|60) seconds"), 1, 30),
+        Case("429 without headers", {"status": 429, "body": "Too many requests"},
+             ("HTTP 429", "Retry in 2 seconds"), 3, 30),
+        Case("429 reset in 1 s, once", {"status": 429, "reset_in": 1, "times": 1},
+             (), 2, 30, delete_expect=("HTTP 429", "Retry in")),
+        Case("timeout", {"status": 200, "body": {"data": []}, "delay": 60},
+             (r"did not answer within 5 s", "Try again"), 1, 30, timeout=5),
+        Case("slow body", {"status": 200, "body": '{"data": []}', "chunks": 2,
+                           "chunk_delay": 60, **json_ct},
+             (r"did not answer within 5 s",), 1, 30, timeout=5),
+        Case("connection refused", None, ("Could not connect", "SENTRY_URL"), None, 20),
+        Case("malformed JSON", {"status": 200, "body": "this is {not json", **json_ct},
+             ("malformed or truncated JSON",), 1, 20),
+        Case("truncated JSON", {"status": 200, "body": '{"data": [{"id": "7e07485f', **json_ct},
+             ("malformed or truncated JSON",), 1, 20),
+        Case("50 MB body", {"status": 200, "body": FIFTY_MB, **json_ct},
+             ("larger than 16 MB", "smaller limit"), 1, 30),
+        Case("50 MB body, streamed", {"status": 200, "body": FIFTY_MB, "chunks": 10, **json_ct},
+             ("larger than 16 MB",), 1, 30),
+        Case("HTML page", {"status": 200, "body": HTML_PAGE, "content_type": "text/html"},
+             ("HTML page instead of JSON", "SENTRY_URL"), 1, 20),
+    ]  # fmt: skip
+
+
+CASES = cases()
+
+
+@dataclass
+class Upstream:
+    demo: DemoSentry
+    url: str
+
+
+@pytest.fixture(scope="module")
+def anyio_backend() -> str:
+    """One event loop for the module, so that the MCP sessions below outlive a test."""
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def upstreams() -> Iterator[dict[str, Upstream]]:
+    """One demo Sentry per row, each on its own loopback port."""
+    demos = [DemoSentry(dialect="sentry", token=SECRET_TOKEN) for _ in ROWS]
+    with serving(demos) as urls:
+        yield {row: Upstream(demo, url) for row, demo, url in zip(ROWS, demos, urls, strict=True)}
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@functools.cache
+def server_for(url: str, timeout: float = LONG):  # type: ignore[no-untyped-def]
+    """Our server for that upstream (built once: each `Client` session gets its own lifespan)."""
+    settings = Settings(token=SECRET_TOKEN, url=url, organization="acme", timeout=timeout)
+    return build_server(settings)
+
+
+@dataclass
+class Sessions:
+    clients: dict[tuple[str, str], Client]  # (setting, row) -> an open MCP session
+    refused_port: int  # nothing listens there, except while a test brings Sentry back
+
+
+@pytest.fixture(scope="module")
+async def sessions(upstreams: dict[str, Upstream]) -> AsyncIterator[Sessions]:
+    """An MCP session per row for each server setting: a long timeout, a short one, and a
+    Sentry URL where nothing listens. Each case reuses them, so a session that a fault broke
+    would fail the next case."""
+    port = closed_port()
+    urls = {
+        "normal": lambda row: (upstreams[row].url, LONG),
+        "short timeout": lambda row: (upstreams[row].url, SHORT),
+        "refused": lambda row: (f"http://127.0.0.1:{port}", LONG),
+    }
+    async with AsyncExitStack() as stack:
+        clients = {}
+        for setting, where in urls.items():
+            for row in ROWS:
+                clients[setting, row] = await stack.enter_async_context(
+                    Client(server_for(*where(row)))
+                )
+        yield Sessions(clients, port)
+
+
+@pytest.fixture(scope="module")
+def replays(upstreams: dict[str, Upstream]) -> Iterator[str]:
+    """A replay no session has read yet, for each test (see `fresh_replays`)."""
+    return fresh_replays(upstreams["list_replays"].demo)
+
+
+async def arguments_for(row: str, client: Client, demo: DemoSentry, replay: str) -> dict[str, Any]:
+    """The row's valid call; for DELETE_ROW, a preview first, whose code the call carries."""
+    if row != DELETE_ROW:
+        return valid_calls(demo, replay)[row]
+    target = {"replay_id": replay, "project": project_of(demo, replay)}
+    preview = await call(client, "delete_replay", target)
+    assert not preview.is_error, all_text(preview)
+    return {**target, "confirm": preview.structured_content["confirmation_code"]}
+
+
+@dataclass
+class Outcome:
+    text: str
+    is_error: bool
+    seconds: float
+    structured: dict[str, Any] | None
+
+
+async def run_all(
+    clients: dict[str, Client], args: dict[str, dict[str, Any]], bound: float
+) -> dict[str, Outcome]:
+    """Every row's call at once; each one bounded."""
+    outcomes: dict[str, Outcome] = {}
+
+    async def one(row: str) -> None:
+        started = time.monotonic()
+        with anyio.fail_after(bound):
+            result = await call(clients[row], tool_of(row), args[row])
+        outcomes[row] = Outcome(
+            all_text(result),
+            bool(result.is_error),
+            time.monotonic() - started,
+            result.structured_content,
+        )
+
+    async with anyio.create_task_group() as group:
+        for row in clients:
+            group.start_soon(one, row)
+    return outcomes
+
+
+def most_tries(records: list[RequestRecord]) -> int:
+    """Attempts of the most-tried GET path."""
+    return max(Counter(r.path for r in records if r.method == "GET").values(), default=0)
+
+
+async def until_logged(demo: DemoSentry, attempts: int, delete: bool) -> None:
+    """Wait (bounded) until the demo has logged the attempts expected of a right answer.
+
+    A request is logged when the demo reads it; when the tool gave up first (a timeout), that
+    can be after the tool answered. A right answer's attempts are then all there; a wrong one's
+    are counted as they stand when the bound runs out (or more, if it made more)."""
+
+    def logged() -> bool:
+        records = list(demo.requests)
+        return most_tries(records) >= attempts and (not delete or bool(deletes(records)))
+
+    await until(logged)
+
+
+def problems_with(case: Case, row: str, outcome: Outcome, demo: DemoSentry | None) -> list[str]:
+    found = []
+    expect = case.delete_expect if row == DELETE_ROW and case.delete_expect else case.expect
+    where = f"{row} under {case.name}"
+    if expect:
+        if not outcome.is_error:
+            found.append(f"{where}: not an error: {outcome.text[:300]!r}")
+        found += [f"{where}: {p!r} not in {outcome.text!r}" for p in expect
+                  if not re.search(p, outcome.text)]  # fmt: skip
+        if "Traceback" in outcome.text or "unexpectedly" in outcome.text:
+            found.append(f"{where}: an internal failure leaked: {outcome.text!r}")
+        if len(outcome.text.splitlines()) != 1:
+            found.append(f"{where}: not one line: {outcome.text!r}")
+    elif outcome.is_error:
+        found.append(f"{where}: did not recover within the call: {outcome.text!r}")
+    if outcome.seconds > case.seconds:
+        found.append(f"{where}: took {outcome.seconds:.2f} s (bound {case.seconds} s)")
+    if demo is None:
+        return found
+    records = list(demo.requests)
+    found += [f"{where}: off the route table: {r}" for r in off_route(records)]
+    sent_deletes = len(deletes(records))
+    if sent_deletes != (1 if row == DELETE_ROW else 0):
+        found.append(f"{where}: {sent_deletes} DELETE requests")
+    if case.attempts is not None and row != DELETE_ROW:
+        most = most_tries(records)
+        if most != case.attempts:
+            found.append(f"{where}: {most} attempts of one path, expected {case.attempts}")
+    return found
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+async def test_every_tool_fails_cleanly_then_recovers(
+    case: Case,
+    upstreams: dict[str, Upstream],
+    sessions: Sessions,
+    replays: Iterator[str],
+    watch: Watch,
+):
+    refused = case.fault is None
+    setting = "refused" if refused else "short timeout" if case.timeout == SHORT else "normal"
+    rows = [r for r in ROWS if not (refused and r == DELETE_ROW)]
+    for upstream in upstreams.values():
+        upstream.demo.reset()
+    clients = {row: sessions.clients[setting, row] for row in rows}
+    replay = next(replays)
+    args = {
+        row: await arguments_for(row, clients[row], upstreams[row].demo, replay) for row in rows
+    }
+    for row in rows:
+        demo = upstreams[row].demo
+        demo.requests.clear()
+        if case.fault is not None:
+            inject(demo, r".*", case.fault)
+
+    outcomes = await run_all(clients, args, case.seconds + 5)
+
+    problems = []
+    for row in rows:
+        demo = None if refused else upstreams[row].demo
+        if demo is not None:
+            expected = 0 if row == DELETE_ROW else case.attempts or 1
+            await until_logged(demo, expected, row == DELETE_ROW)
+        problems += problems_with(case, row, outcomes[row], demo)
+        if demo is not None:
+            watch.requests(demo)
+
+    # The fault clears (for "refused": Sentry comes up on that port); the same sessions answer.
+    for up in upstreams.values():
+        up.demo.faults.clear()
+        up.demo.requests.clear()
+    with ExitStack() as back:
+        if refused:
+            demo = upstreams["list_replays"].demo
+            back.enter_context(serve_in_thread(demo, port=sessions.refused_port))
+        again = await run_all(clients, args, 15)
+    for row in rows:
+        outcome = again[row]
+        if outcome.is_error:
+            problems.append(f"{row} after {case.name}: still failing: {outcome.text!r}")
+        elif row == DELETE_ROW and not (outcome.structured or {}).get("deleted"):
+            problems.append(f"{row} after {case.name}: not deleted: {outcome.text!r}")
+    for upstream in upstreams.values():
+        upstream.demo.reset()
+    assert not problems, "\n".join(problems)
+
+
+# -- a fault on each tool's own endpoint only ------------------------------------------------
+
+ENDPOINTS = {
+    "list_replays": r"organizations/[^/]+/replays/$",
+    "get_replay": r"organizations/[^/]+/replays/[0-9a-f]{32}/$",
+    "delete_replay": r"organizations/[^/]+/replays/[0-9a-f]{32}/$",
+    "list_recording_segments": r"recording-segments/$",
+    "get_recording_segment": r"recording-segments/\d+/$",
+    "summarize_replay": r"recording-segments/$",
+    "list_selectors": r"replay-selectors/$",
+    "list_clicked_nodes": r"/clicks/$",
+    "list_replay_viewers": r"/viewed-by/$",
+    "count_replays": r"replay-count/$",
+    DELETE_ROW: r"projects/[^/]+/[^/]+/replays/[0-9a-f]{32}/$",
+}
+ENDPOINT_FAULTS = {
+    "500": ({"status": 500}, ("HTTP 500", "try again")),
+    "truncated JSON": (
+        {"status": 200, "body": '[[{"type": 4, "timestamp": 1, "data": {"href": "/a"}}], [{"ty',
+         "content_type": "application/json"},
+        ("malformed or truncated JSON",),
+    ),
+    "HTML page": (
+        {"status": 200, "body": HTML_PAGE, "content_type": "text/html"},
+        ("HTML page instead of JSON",),
+    ),
+}  # fmt: skip
+# Recording pages are read as raw bytes, event by event: a truncated page may also be reported
+# honestly as skipped malformed events instead of failing the whole summary.
+HONEST_NOTE = r"\d+ malformed events? skipped"
+
+
+def endpoint_params() -> list[Any]:
+    params = []
+    for row in ROWS:
+        for name in ENDPOINT_FAULTS:
+            params.append(pytest.param(row, name, id=f"{row}-{name}"))
+    return params
+
+
+@pytest.mark.parametrize("row,fault_name", endpoint_params())
+async def test_a_fault_on_the_tools_own_endpoint(
+    row: str,
+    fault_name: str,
+    upstreams: dict[str, Upstream],
+    sessions: Sessions,
+    replays: Iterator[str],
+    watch: Watch,
+):
+    fault, expect = ENDPOINT_FAULTS[fault_name]
+    up = upstreams[row]
+    up.demo.reset()
+    client = sessions.clients["normal", row]
+    try:
+        args = await arguments_for(row, client, up.demo, next(replays))
+        up.demo.requests.clear()
+        method = "DELETE" if row == DELETE_ROW else "GET"
+        inject(up.demo, ENDPOINTS[row], fault, method=method)
+        with anyio.fail_after(10):
+            result = await call(client, tool_of(row), args)
+        text = all_text(result)
+        hit = [r for r in up.demo.requests if re.search(ENDPOINTS[row], r.path)]
+        assert hit, f"the fault's endpoint was never asked: {list(up.demo.requests)}"
+        honest = fault_name == "truncated JSON" and re.search(HONEST_NOTE, text)
+        if not honest:
+            assert result.is_error, text
+            assert all(re.search(p, text) for p in expect), text
+        assert not off_route(up.demo.requests)
+        assert len(deletes(up.demo.requests)) == (1 if row == DELETE_ROW else 0)
+        up.demo.faults.clear()
+        again = await call(client, tool_of(row), args)
+        assert not again.is_error, all_text(again)
+    finally:
+        up.demo.reset()
+
+
+# -- bounded time, whatever the upstream does ------------------------------------------------
+
+
+async def test_a_body_that_drips_in_is_cut_off(upstreams: dict[str, Upstream]):
+    up = upstreams["list_replays"]
+    up.demo.reset()
+    up.demo.faults.add(
+        path=r".*",
+        status=200,
+        body='{"data": []}' + " " * 28,
+        content_type="application/json",
+        chunks=40,
+        chunk_delay=1.5,  # 60 s in all; each chunk well within the 5 s timeout
+        times=None,
+    )
+    try:
+        async with Client(server_for(up.url, timeout=SHORT)) as client:
+            with anyio.fail_after(30):  # far from the 60 s the whole body takes
+                result = await call(client, "list_replays", {"limit": 5})
+        assert result.is_error and "did not answer" in all_text(result)
+    finally:
+        up.demo.reset()
+
+
+# -- the real program ------------------------------------------------------------------------
+
+STORM = ["401", "403", "500", "502", "429 reset in 60 s", "malformed JSON", "truncated JSON",
+         "50 MB body", "HTML page"]  # fmt: skip
+
+
+async def test_the_program_survives_a_storm_of_faults(tmp_path: Path, watch: Watch):
+    """The real program over stdio, logging at DEBUG: every fault is an error, the same session
+    answers after each, and its stderr holds no token and no traceback."""
+    demo = DemoSentry(dialect="sentry", token=SECRET_TOKEN)
+    by_name = {c.name: c for c in CASES}
+    tools = ("list_replays", "get_replay", "summarize_replay", "count_replays")
+    calls = {name: valid_calls(demo)[name] for name in tools}
+    errlog_path = tmp_path / "stderr.txt"
+    with serve_in_thread(demo) as url, errlog_path.open("w+") as errlog:
+        params = StdioServerParameters(
+            command=sys.executable,
+            args=["-m", "sentry_replays_mcp.server", "--timeout", "120", "--log-level", "DEBUG"],
+            cwd=str(ROOT),
+            env={"SENTRY_AUTH_TOKEN": SECRET_TOKEN, "SENTRY_URL": url, "SENTRY_ORG": "acme"},
+        )
+        with anyio.fail_after(100):
+            async with Client(stdio_client(params, errlog=errlog)) as client:
+                for name in STORM:
+                    case = by_name[name]
+                    demo.reset()
+                    assert case.fault is not None
+                    inject(demo, r".*", case.fault)
+                    outcomes = await run_all(dict.fromkeys(calls, client), calls, case.seconds)
+                    for tool, outcome in outcomes.items():
+                        assert outcome.is_error, (name, tool, outcome.text)
+                        assert all(re.search(p, outcome.text) for p in case.expect), (
+                            name,
+                            tool,
+                            outcome.text,
+                        )
+                    demo.faults.clear()
+                    ok = await call(client, "list_replays", {"limit": 2})
+                    assert not ok.is_error, (name, all_text(ok))
+                assert not deletes(demo.requests) and not off_route(demo.requests)
+        errlog.seek(0)
+        stderr = errlog.read()
+    watch.output("server stderr", stderr)
+    assert "DEBUG" in stderr, "the server did not log at DEBUG"
+    assert "Traceback" not in stderr, stderr[-3000:]

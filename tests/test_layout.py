@@ -110,3 +110,56 @@ def test_no_module_is_longer_than_400_lines():
         if (n := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+# -- names that explain themselves ---------------------------------------------------------
+
+SAME_NAME_ALLOWED = {"app", "errors"}  # server/app.py and the demo's; each layer's errors
+
+
+def one_letter_apart(a: str, b: str) -> bool:
+    """True when `b` is `a` with at most one letter changed, added or removed."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))
+
+
+def test_no_two_modules_are_a_letter_apart():
+    modules = sorted(
+        path
+        for folder in ("server", "tools")
+        for path in (ROOT / folder).rglob("*.py")
+        if path.stem not in ("__init__", "__main__")
+    )
+    close = [
+        (str(a.relative_to(ROOT)), str(b.relative_to(ROOT)))
+        for i, a in enumerate(modules)
+        for b in modules[i + 1 :]
+        if one_letter_apart(a.stem, b.stem)
+        and not (a.stem == b.stem and a.stem in SAME_NAME_ALLOWED)
+    ]
+    assert close == []
+
+
+def test_the_letter_check_sees_a_plural():
+    assert one_letter_apart("recording", "recordings")
+    assert one_letter_apart("replay", "replays") and one_letter_apart("pages", "pages")
+    assert not one_letter_apart("segments", "summary")
+
+
+def test_no_two_classes_share_a_name():
+    """In the server and the tools (the demo Sentry is a world of its own: its `Replay` is
+    the fake's record, not the client's model)."""
+    where: dict[str, list[str]] = {}
+    for folder in ("server", "tools"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "demo" in path.relative_to(ROOT).parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.ClassDef):
+                    where.setdefault(node.name, []).append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in where.items() if len(paths) > 1} == {}

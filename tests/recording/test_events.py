@@ -5,7 +5,7 @@ import json
 from sentry_replays_mcp.tools.recording import kinds as ev
 from sentry_replays_mcp.tools.recording.classifier import Normalizer, request_path
 from sentry_replays_mcp.tools.recording.digest import Digest, summarize_pages
-from sentry_replays_mcp.tools.recording.pages import PageReader
+from sentry_replays_mcp.tools.recording.page_reader import PageReader
 from tests.recording.rrweb import T0, crumb
 from tests.recording.rrweb import span as spanned
 

@@ -2,7 +2,7 @@
 
 One `SentryClient` (one pooled `httpx2.AsyncClient`) lives as long as the server.
 Every path segment and query parameter is validated before a request is built
-(`query.py`, `ids.py`); every failure is one of the classes in `errors.py`.
+(`request_params.py`, `ids.py`); every failure is one of the classes in `errors.py`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import httpx2
 
 from sentry_replays_mcp.tools.api import ids
-from sentry_replays_mcp.tools.api.clicks import ClickedNode, Selector
+from sentry_replays_mcp.tools.api.click_models import ClickedNode, Selector
 from sentry_replays_mcp.tools.api.errors import InvalidArgument, InvalidRequest, NotFound
 from sentry_replays_mcp.tools.api.failures import ErrorContext, Hints
 from sentry_replays_mcp.tools.api.lenient import parse_list, unwrap
@@ -27,7 +27,7 @@ from sentry_replays_mcp.tools.api.models import (
     parse_viewers,
 )
 from sentry_replays_mcp.tools.api.pagination import Page, RawPage, cursors, offset_of
-from sentry_replays_mcp.tools.api.query import (
+from sentry_replays_mcp.tools.api.request_params import (
     DEFAULT_WINDOW,
     MAX_PER_PAGE,
     api_root,
@@ -39,7 +39,7 @@ from sentry_replays_mcp.tools.api.query import (
     replay_values,
 )
 from sentry_replays_mcp.tools.api.routes import ROUTES
-from sentry_replays_mcp.tools.api.segments import (
+from sentry_replays_mcp.tools.api.segment_models import (
     RecordingSegment,
     parse_segment,
     parse_segment_page,

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, Field
 
-from sentry_replays_mcp.tools.api.clicks import (
+from sentry_replays_mcp.tools.api.click_models import (
     ClickedNode,
     ClickElement,
     Selector,
@@ -43,7 +43,7 @@ from sentry_replays_mcp.tools.api.lenient import (
     to_int,
     unwrap,
 )
-from sentry_replays_mcp.tools.api.segments import (
+from sentry_replays_mcp.tools.api.segment_models import (
     RecordingSegment,
     SegmentMeta,
     parse_segment_page,

@@ -1,6 +1,6 @@
 """The recording engine: Sentry replay recordings in, plain data out.
 
-`kinds` is the vocabulary; `classifier` turns raw rrweb events into `Event`s; `pages` reads
+`kinds` is the vocabulary; `classifier` turns raw rrweb events into `Event`s; `page_reader` reads
 a segment-list page; `digest` keeps what matters of a whole recording, page by page;
 `timeline` collapses, describes, picks and windows the events; `report` puts a digest's
 problems and omissions in words; `segment` summarises one segment.

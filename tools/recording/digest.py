@@ -10,7 +10,7 @@ from typing import Any
 
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
 from sentry_replays_mcp.tools.recording.kinds import INCIDENTS, Event
-from sentry_replays_mcp.tools.recording.pages import (
+from sentry_replays_mcp.tools.recording.page_reader import (
     BROKEN,
     Page,
     PageReader,

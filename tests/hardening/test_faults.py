@@ -1,7 +1,8 @@
 """Upstream faults, for every tool: each one is an isError result with the sentence that says
 what to do, within a bounded time and a bounded number of upstream attempts (with the real
 retry policy); the next call on the same session succeeds once the fault clears; no DELETE is
-sent without a valid code, and at most one with it; the real program survives them all.
+sent without a valid code, and at most one with it. (The real program under a storm of them:
+`test_fault_storm.py`.)
 
 Every tool (and delete_replay with a valid code) talks to its own demo Sentry on a loopback
 port, so that timeouts and refused connections are real and each tool's upstream attempts can
@@ -16,25 +17,31 @@ from __future__ import annotations
 import functools
 import re
 import socket
-import sys
-import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, ExitStack
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
 import pytest
-from mcp import Client, StdioServerParameters
-from mcp.client.stdio import stdio_client
+from mcp import Client
 
 from sentry_replays_mcp.server.app import build_server
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.demo import DemoSentry, serve_in_thread
 from sentry_replays_mcp.server.demo.faults import RequestRecord
-from tests.e2e.program import ROOT
+from tests.hardening.fault_cases import (
+    CASES,
+    HTML_PAGE,
+    LONG,
+    SHORT,
+    Case,
+    Outcome,
+    inject,
+    run_all,
+    tool_of,
+)
 from tests.hardening.watch import (
     SECRET_TOKEN,
     TOOL_NAMES,
@@ -55,90 +62,11 @@ pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("watch")]
 
 DELETE_ROW = "delete_replay+code"  # delete_replay with a valid confirmation code
 ROWS = (*TOOL_NAMES, DELETE_ROW)
-HTML_PAGE = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in</body></html>"
-FIFTY_MB = b"x" * 50_000_000
-# The server's Sentry timeout: LONG where it must not fire (a busy machine reads 16 MB slowly),
-# SHORT where the fault outlasts it by far.
-LONG, SHORT = 120.0, 5.0
 
 
 @pytest.fixture
 def watch() -> Iterator[Watch]:
     yield from watched()
-
-
-def tool_of(row: str) -> str:
-    return row.split("+", 1)[0]
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    fault: dict[str, Any] | None  # None: nothing listens on the port (connection refused)
-    expect: tuple[str, ...]  # regexes the error must match; () when the call recovers
-    attempts: int | None  # tries of the most-tried GET path (None: not counted)
-    seconds: float  # bound on one call
-    timeout: float = LONG  # the server's Sentry timeout
-    delete_expect: tuple[str, ...] = field(default=())  # for DELETE_ROW when it differs
-
-    @property
-    def recovers(self) -> bool:
-        return not self.expect
-
-
-def inject(demo: DemoSentry, path: str, fault: dict[str, Any], **extra: Any) -> None:
-    """Add the fault; `reset_in` becomes an X-Sentry-Rate-Limit-Reset that many seconds away."""
-    spec = {"times": None, **fault, **extra}
-    reset_in = spec.pop("reset_in", None)
-    if reset_in is not None:
-        spec["headers"] = {"X-Sentry-Rate-Limit-Reset": str(int(time.time()) + reset_in)}
-    demo.faults.add(path=path, **spec)
-
-
-def cases() -> list[Case]:
-    """Each bound on one call is far from what the wrong behaviour would take (sleeping out a
-    60 s rate limit, waiting for a 60 s answer, reading a whole 50 MB body), so that a busy
-    machine cannot fail a right answer and a fast one cannot pass a wrong one."""
-    json_ct = {"content_type": "application/json"}
-    gone = ("HTTP 50[23]", "try again")
-    return [
-        Case("401", {"status": 401, "body": {"detail": "Invalid token"}},
-             ("HTTP 401", "Set SENTRY_AUTH_TOKEN"), 1, 20),
-        Case("403", {"status": 403, "body": {"detail": "You do not have permission"}},
-             ("HTTP 403", "scope"), 1, 20, delete_expect=("HTTP 403", "project:write")),
-        Case("500", {"status": 500, "body": {"detail": "Internal Error", "errorId": "e1"}},
-             ("HTTP 500", "try again"), 1, 20),
-        Case("502", {"status": 502, "body": HTML_PAGE.replace("Sign in", "502 Bad Gateway"),
-                     "content_type": "text/html"}, ("HTTP 502", "try again"), 3, 20),
-        Case("503", {"status": 503, "body": {"detail": "Service unavailable"}},
-             ("HTTP 503", "try again"), 3, 20),
-        Case("503 twice, then fine", {"status": 503, "times": 2}, (), 3, 20, delete_expect=gone),
-        Case("429 reset in 60 s", {"status": 429, "reset_in": 60},
-             ("HTTP 429", r"Retry in (5\d|60) seconds"), 1, 30),
-        Case("429 without headers", {"status": 429, "body": "Too many requests"},
-             ("HTTP 429", "Retry in 2 seconds"), 3, 30),
-        Case("429 reset in 1 s, once", {"status": 429, "reset_in": 1, "times": 1},
-             (), 2, 30, delete_expect=("HTTP 429", "Retry in")),
-        Case("timeout", {"status": 200, "body": {"data": []}, "delay": 60},
-             (r"did not answer within 5 s", "Try again"), 1, 30, timeout=5),
-        Case("slow body", {"status": 200, "body": '{"data": []}', "chunks": 2,
-                           "chunk_delay": 60, **json_ct},
-             (r"did not answer within 5 s",), 1, 30, timeout=5),
-        Case("connection refused", None, ("Could not connect", "SENTRY_URL"), None, 20),
-        Case("malformed JSON", {"status": 200, "body": "this is {not json", **json_ct},
-             ("malformed or truncated JSON",), 1, 20),
-        Case("truncated JSON", {"status": 200, "body": '{"data": [{"id": "7e07485f', **json_ct},
-             ("malformed or truncated JSON",), 1, 20),
-        Case("50 MB body", {"status": 200, "body": FIFTY_MB, **json_ct},
-             ("larger than 16 MB", "smaller limit"), 1, 30),
-        Case("50 MB body, streamed", {"status": 200, "body": FIFTY_MB, "chunks": 10, **json_ct},
-             ("larger than 16 MB",), 1, 30),
-        Case("HTML page", {"status": 200, "body": HTML_PAGE, "content_type": "text/html"},
-             ("HTML page instead of JSON", "SENTRY_URL"), 1, 20),
-    ]  # fmt: skip
-
-
-CASES = cases()
 
 
 @dataclass
@@ -215,37 +143,6 @@ async def arguments_for(row: str, client: Client, demo: DemoSentry, replay: str)
     preview = await call(client, "delete_replay", target)
     assert not preview.is_error, all_text(preview)
     return {**target, "confirm": preview.structured_content["confirmation_code"]}
-
-
-@dataclass
-class Outcome:
-    text: str
-    is_error: bool
-    seconds: float
-    structured: dict[str, Any] | None
-
-
-async def run_all(
-    clients: dict[str, Client], args: dict[str, dict[str, Any]], bound: float
-) -> dict[str, Outcome]:
-    """Every row's call at once; each one bounded."""
-    outcomes: dict[str, Outcome] = {}
-
-    async def one(row: str) -> None:
-        started = time.monotonic()
-        with anyio.fail_after(bound):
-            result = await call(clients[row], tool_of(row), args[row])
-        outcomes[row] = Outcome(
-            all_text(result),
-            bool(result.is_error),
-            time.monotonic() - started,
-            result.structured_content,
-        )
-
-    async with anyio.create_task_group() as group:
-        for row in clients:
-            group.start_soon(one, row)
-    return outcomes
 
 
 def most_tries(records: list[RequestRecord]) -> int:
@@ -452,50 +349,3 @@ async def test_a_body_that_drips_in_is_cut_off(upstreams: dict[str, Upstream]):
         assert result.is_error and "did not answer" in all_text(result)
     finally:
         up.demo.reset()
-
-
-# -- the real program ------------------------------------------------------------------------
-
-STORM = ["401", "403", "500", "502", "429 reset in 60 s", "malformed JSON", "truncated JSON",
-         "50 MB body", "HTML page"]  # fmt: skip
-
-
-async def test_the_program_survives_a_storm_of_faults(tmp_path: Path, watch: Watch):
-    """The real program over stdio, logging at DEBUG: every fault is an error, the same session
-    answers after each, and its stderr holds no token and no traceback."""
-    demo = DemoSentry(dialect="sentry", token=SECRET_TOKEN)
-    by_name = {c.name: c for c in CASES}
-    tools = ("list_replays", "get_replay", "summarize_replay", "count_replays")
-    calls = {name: valid_calls(demo)[name] for name in tools}
-    errlog_path = tmp_path / "stderr.txt"
-    with serve_in_thread(demo) as url, errlog_path.open("w+") as errlog:
-        params = StdioServerParameters(
-            command=sys.executable,
-            args=["-m", "sentry_replays_mcp.server", "--timeout", "120", "--log-level", "DEBUG"],
-            cwd=str(ROOT),
-            env={"SENTRY_AUTH_TOKEN": SECRET_TOKEN, "SENTRY_URL": url, "SENTRY_ORG": "acme"},
-        )
-        with anyio.fail_after(100):
-            async with Client(stdio_client(params, errlog=errlog)) as client:
-                for name in STORM:
-                    case = by_name[name]
-                    demo.reset()
-                    assert case.fault is not None
-                    inject(demo, r".*", case.fault)
-                    outcomes = await run_all(dict.fromkeys(calls, client), calls, case.seconds)
-                    for tool, outcome in outcomes.items():
-                        assert outcome.is_error, (name, tool, outcome.text)
-                        assert all(re.search(p, outcome.text) for p in case.expect), (
-                            name,
-                            tool,
-                            outcome.text,
-                        )
-                    demo.faults.clear()
-                    ok = await call(client, "list_replays", {"limit": 2})
-                    assert not ok.is_error, (name, all_text(ok))
-                assert not deletes(demo.requests) and not off_route(demo.requests)
-        errlog.seek(0)
-        stderr = errlog.read()
-    watch.output("server stderr", stderr)
-    assert "DEBUG" in stderr, "the server did not log at DEBUG"
-    assert "Traceback" not in stderr, stderr[-3000:]

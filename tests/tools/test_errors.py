@@ -90,3 +90,23 @@ async def test_bad_replay_refs_make_no_request(mcp_server, demo: DemoSentry, bad
         result = await client.call_tool("get_replay", {"replay_id": bad})
     assert result.is_error and "Invalid replay" in text_of(result)
     assert demo.requests == []
+
+
+async def test_a_replay_that_names_no_valid_project(mcp_server, demo: DemoSentry):
+    """The project a replay names comes from Sentry: one that is not a project slug or id is
+    not sent anywhere nor echoed; the replay reads fine, and a tool that needs the project
+    says it cannot tell, as for a replay that names none."""
+    story = demo.story_replay_id
+    async with Client(mcp_server) as client:
+        real = await client.call_tool("get_replay", {"replay_id": story})
+        body = {"data": {**real.structured_content, "project_id": "../../admin"}}
+        body["data"].pop("organization")
+        demo.reset()
+        demo.faults.add(path=f"replays/{story}/$", status=200, body=body, times=None)
+        shown = await client.call_tool("get_replay", {"replay_id": story})
+        segments = await client.call_tool("list_recording_segments", {"replay_id": story})
+    assert not shown.is_error, text_of(shown)
+    assert segments.is_error
+    assert "does not say which project it belongs to: pass project" in text_of(segments)
+    assert "admin" not in text_of(segments)
+    assert all("admin" not in r.path for r in demo.requests)

@@ -102,12 +102,20 @@ async def resolve(
     """
     where = ref if isinstance(ref, Target) else target(state, ref, organization, project)
     replay = await _read(state, where, need_project=need_project, read=read)
-    chosen = where.project or (replay.project_id if replay else None) or state.project
+    chosen = where.project or _own_project(replay) or state.project_or_default(None)
     if need_project and not chosen and not (replay is not None and replay.archived):
         raise ProjectUnknown(where.replay_id)
-    return ResolvedReplay(
-        where.organization, where.replay_id, ids.project(chosen) if chosen else None, replay
-    )
+    return ResolvedReplay(where.organization, where.replay_id, chosen, replay)
+
+
+def _own_project(replay: Replay | None) -> str | None:
+    """The project the replay names, if it is one (it comes from Sentry: never trusted)."""
+    if replay is None or not replay.project_id:
+        return None
+    try:
+        return ids.project(replay.project_id)
+    except SentryError:
+        return None
 
 
 async def resolve_with(

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from sentry_replays_mcp.server.config import ENVIRONMENT
-from tests.tool_names import READ_ONLY_TOOL_NAMES, TOOL_NAMES
+from tests.tool_calls import READ_ONLY_TOOL_NAMES, TOOL_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 20.0

@@ -24,9 +24,9 @@ from tests.hardening.watch import (
     call,
     deletes,
     off_route,
-    valid_calls,
     watched,
 )
+from tests.tool_calls import valid_calls
 
 pytestmark = pytest.mark.anyio
 

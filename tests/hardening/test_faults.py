@@ -44,7 +44,6 @@ from tests.hardening.fault_cases import (
 )
 from tests.hardening.watch import (
     SECRET_TOKEN,
-    TOOL_NAMES,
     Watch,
     all_text,
     call,
@@ -53,9 +52,9 @@ from tests.hardening.watch import (
     off_route,
     project_of,
     serving,
-    valid_calls,
     watched,
 )
+from tests.tool_calls import TOOL_NAMES, valid_calls
 from tests.waiting import until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("watch")]

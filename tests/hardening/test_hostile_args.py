@@ -33,7 +33,6 @@ from tests.hardening.watch import (
     BUDGET,
     PROJECT,
     SECRET_TOKEN,
-    TOOL_NAMES,
     Watch,
     all_text,
     deletes,
@@ -44,6 +43,7 @@ from tests.hardening.watch import (
     route_of,
     watched,
 )
+from tests.tool_calls import TOOL_NAMES
 
 EXAMPLES_PER_DIALECT = 75  # per tool: 150 in all
 HEX = "7e07485f12f9416b8b1426260799b51f"

@@ -49,6 +49,7 @@ from tests.hardening.watch import (
     result_size,
     watching,
 )
+from tests.tool_calls import TOOL_NAMES
 
 
 def install(demo: DemoSentry, scenario: str) -> None:
@@ -297,3 +298,7 @@ def test_the_hostile_data_reaches_the_result(results: dict[str, CallToolResult],
         assert len(segments) == 2 and all(s["events"] > 20 for s in segments), data[:300]
     if tool == "count_replays":
         assert re.search(r"\b3 replays\b", text), text
+
+
+def test_every_tool_meets_hostile_data():
+    assert sorted(CALLS) == sorted(TOOL_NAMES), "a tool was added or removed: update CALLS"

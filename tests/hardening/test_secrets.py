@@ -33,14 +33,13 @@ from tests.e2e.program import ROOT, running_server
 from tests.hardening.watch import (
     SECRET_TOKEN,
     TALLY,
-    TOOL_NAMES,
     Watch,
     all_text,
     call,
     deletes,
-    valid_calls,
     watched,
 )
+from tests.tool_calls import TOOL_NAMES, valid_calls
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("watch")]
 FAST = RetryPolicy(attempts=3, backoff=0.01, max_backoff=0.05, max_rate_limit_wait=1.0)

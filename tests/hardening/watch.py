@@ -2,7 +2,6 @@
 
 - `SECRET_TOKEN`: a distinctive Sentry token; every hardening test's demo Sentry uses it, so
   that it can be looked for in everything the tests see.
-- `valid_calls(demo)`: one valid call per tool, against the demo's known data.
 - `serving(demos)`: many demo Sentries on loopback ports, started and stopped together.
 - `route_of` / `off_route(requests)`: the route table (method and path template, each
   placeholder a canonical segment) against the demo's request log.
@@ -32,7 +31,6 @@ from mcp.types import CallToolResult
 from sentry_replays_mcp.server.demo import DEMO_TOKEN, DemoSentry, RequestRecord
 from sentry_replays_mcp.server.demo.serving import bind_socket, make_server, origin_of
 from sentry_replays_mcp.tools.api.routes import ROUTES
-from tests.tool_names import TOOL_NAMES
 from tests.waiting import until_sync
 
 SECRET_TOKEN = "sntryu_SECRET_" + secrets.token_hex(20)
@@ -41,26 +39,6 @@ PROJECT = "checkout"
 
 
 # -- one valid call per tool -----------------------------------------------------------------
-
-
-def valid_calls(demo: DemoSentry, replay: str | None = None) -> dict[str, dict[str, Any]]:
-    """One call per tool that succeeds against the demo (the delete is only a preview), about
-    `replay` (by default the demo's story replay)."""
-    replay = replay or demo.story_replay_id
-    calls: dict[str, dict[str, Any]] = {
-        "list_replays": {"limit": 5},
-        "get_replay": {"replay_id": replay},
-        "delete_replay": {"replay_id": replay},
-        "list_recording_segments": {"replay_id": replay, "limit": 3},
-        "get_recording_segment": {"replay_id": replay, "segment_id": 0},
-        "summarize_replay": {"replay_id": replay},
-        "list_selectors": {"limit": 5},
-        "list_clicked_nodes": {"replay_id": replay, "limit": 5},
-        "list_replay_viewers": {"replay_id": replay},
-        "count_replays": {"issue_ids": [int(demo.issue_ids[0])]},
-    }
-    assert set(calls) == set(TOOL_NAMES), "a tool was added or removed: update valid_calls"
-    return calls
 
 
 def fresh_replays(demo: DemoSentry) -> Iterator[str]:

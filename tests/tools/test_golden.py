@@ -14,7 +14,6 @@ import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import pytest
@@ -24,7 +23,7 @@ from sentry_replays_mcp.server.app import build_server
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.demo import DemoSentry
 from tests.conftest import DEMO_HOST_URL, text_of
-from tests.tool_names import TOOL_NAMES
+from tests.tool_calls import TOOL_NAMES, valid_calls
 
 pytestmark = pytest.mark.anyio
 GOLDEN = Path(__file__).parent / "golden"
@@ -37,23 +36,6 @@ NEEDS_PROJECT = (
     "list_replay_viewers",
     "delete_replay",
 )
-
-
-def calls(demo: DemoSentry) -> dict[str, dict[str, Any]]:
-    """One representative call per tool."""
-    story = demo.story_replay_id
-    return {
-        "list_replays": {"limit": 5},
-        "get_replay": {"replay_id": story},
-        "delete_replay": {"replay_id": story},
-        "list_recording_segments": {"replay_id": story, "limit": 3},
-        "get_recording_segment": {"replay_id": story, "segment_id": 0},
-        "summarize_replay": {"replay_id": story},
-        "list_selectors": {"limit": 5},
-        "list_clicked_nodes": {"replay_id": story, "limit": 10},
-        "list_replay_viewers": {"replay_id": story},
-        "count_replays": {"issue_ids": [int(i) for i in demo.issue_ids[:3]]},
-    }
 
 
 @pytest.fixture(scope="module")
@@ -81,14 +63,13 @@ def matches_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
-def test_every_tool_has_one_golden_call(fixed_demo: DemoSentry):
-    assert sorted(calls(fixed_demo)) == sorted(TOOL_NAMES)
+def test_every_tool_has_one_golden_output():
     assert sorted(p.stem for p in GOLDEN.glob("*.md")) == sorted([*TOOL_NAMES, "unknown_project"])
 
 
 @pytest.mark.parametrize("tool", TOOL_NAMES)
 async def test_golden_text(client: Client, fixed_demo: DemoSentry, tool: str):
-    result = await client.call_tool(tool, calls(fixed_demo)[tool])
+    result = await client.call_tool(tool, valid_calls(fixed_demo)[tool])
     assert not result.is_error, text_of(result)
     matches_golden(tool, CODE.sub("<code>", text_of(result)) + "\n")
 
@@ -109,7 +90,7 @@ async def test_golden_unknown_project(client: Client, fixed_demo: DemoSentry):
     code = preview.structured_content["confirmation_code"]
     sections = []
     for tool in NEEDS_PROJECT:
-        args = dict(calls(fixed_demo)[tool])
+        args = dict(valid_calls(fixed_demo)[tool])
         if tool == "delete_replay":
             args["confirm"] = code
         result = await client.call_tool(tool, args)

@@ -14,7 +14,7 @@ from mcp import Client
 
 from sentry_replays_mcp.server.demo import DemoSentry
 from tests.conftest import build_for
-from tests.tool_names import READ_ONLY_TOOL_NAMES, TOOL_NAMES
+from tests.tool_calls import READ_ONLY_TOOL_NAMES, TOOL_NAMES
 
 pytestmark = pytest.mark.anyio
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -59,12 +59,8 @@ class CheckedCall:
     """The call's replay reference parsed and its code checked, once per call: the question
     to the user and the tool body both read this."""
 
-    where: Target | None
+    where: Target | None  # None when the reference was refused
     refused: Exception | None  # why the reference or the code was refused
-
-    @property
-    def code_valid(self) -> bool:
-        return self.where is not None and self.refused is None
 
 
 def check_call(
@@ -96,8 +92,8 @@ async def ask_the_user(
     capabilities = ctx.client_capabilities
     if not confirm or capabilities is None or capabilities.elicitation is None:
         return DeleteConsent(delete=bool(confirm))  # the code alone guards
-    if not call.code_valid or call.where is None:
-        return DeleteConsent(delete=False)  # the tool reports the bad code; no question
+    if call.refused is not None or call.where is None:
+        return DeleteConsent(delete=False)  # the tool reports the refusal; no question
     return Elicit(
         f"Delete Sentry replay {call.where.replay_id} in organization "
         f"{call.where.organization}? Its recording will be gone for good.",
@@ -167,10 +163,10 @@ async def delete_replay(
     confirm: Confirm = None,
 ) -> Annotated[CallToolResult, DeleteOutcome]:
     state = state_of(ctx)
-    if call.where is None or (confirm and call.refused is not None):
-        assert call.refused is not None
-        raise call.refused
+    if call.refused is not None:
+        raise call.refused  # a bad reference, or a code not valid for this replay
     where = call.where
+    assert where is not None  # check_call refuses when it cannot parse the reference
     if not confirm:
         return await _preview(state, where)
     outcome = DeleteOutcome(

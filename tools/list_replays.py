@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from sentry_replays_mcp.tools.api.models import Replay
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.answer import answer
-from sentry_replays_mcp.tools.kit.facts import MAX_IDS, name_version
+from sentry_replays_mcp.tools.kit.facts import MAX_IDS, first_url, name_version, user_of
 from sentry_replays_mcp.tools.kit.paging import fit_page
 from sentry_replays_mcp.tools.kit.params import (
     Cursor,
@@ -115,11 +115,11 @@ def row_of(replay: Replay, full: bool) -> ReplayRow:
         project_id=replay.project_id,
         started_at=replay.started_at,
         duration_seconds=replay.duration,
-        user=r.clean(replay.user.label, 120) if replay.user.label else None,
+        user=user_of(replay),
         count_errors=replay.count_errors,
         count_rage_clicks=replay.count_rage_clicks,
         count_dead_clicks=replay.count_dead_clicks,
-        first_url=r.clean(replay.urls[0], 300) if replay.urls else None,
+        first_url=first_url(replay),
         browser=name_version(replay.browser.name, replay.browser.version),
         os=name_version(replay.os.name, replay.os.version),
         environment=r.clean(replay.environment, 60) if replay.environment else None,

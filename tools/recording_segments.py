@@ -11,10 +11,11 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from sentry_replays_mcp.tools.api import ids
-from sentry_replays_mcp.tools.api.models import RecordingSegment, Replay
+from sentry_replays_mcp.tools.api.models import RecordingSegment
 from sentry_replays_mcp.tools.api.pagination import Page
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.answer import answer
+from sentry_replays_mcp.tools.kit.facts import start_ms
 from sentry_replays_mcp.tools.kit.paging import fit_page
 from sentry_replays_mcp.tools.kit.params import Cursor, Organization, Project, ReplayRef
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
@@ -47,11 +48,6 @@ class SegmentList(BaseModel):
     count_segments: int | None = None
     next_cursor: str | None = Field(None, description="Pass as cursor to get the next page.")
     events_available: bool = Field(description="False when the server sent only metadata.")
-
-
-def _origin(replay: Replay | None) -> float | None:
-    """The replay's start in epoch milliseconds, which offsets count from."""
-    return replay.started_at.timestamp() * 1000 if replay and replay.started_at else None
 
 
 def segment_out(segment: RecordingSegment, origin: float | None, notable: int) -> SegmentOut:
@@ -139,7 +135,7 @@ async def list_recording_segments(
         )
         text = f"Replay {found.replay_id} was deleted (archived): it has no recording."
         return answer(state, text, out)
-    origin = _origin(found.replay)
+    origin = start_ms(found.replay)
     segments = [segment_out(s, origin, NOTABLE_PER_SEGMENT) for s in page.items]
     fitted = fit_page(segments, cursor, page.next_cursor, text_per_row=200)
     rows, next_cursor = fitted.rows, fitted.next_cursor
@@ -216,7 +212,7 @@ async def get_recording_segment(
     segment = await state.client.get_recording_segment(
         found.organization, project_id, found.replay_id, number, download=True
     )
-    seg = segment_out(segment, _origin(found.replay), NOTABLE_ONE_SEGMENT)
+    seg = segment_out(segment, start_ms(found.replay), NOTABLE_ONE_SEGMENT)
     out = SegmentDetail(
         **seg.model_dump(),
         replay_id=found.replay_id,

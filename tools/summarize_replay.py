@@ -14,7 +14,7 @@ from sentry_replays_mcp.tools.api.errors import SentryError
 from sentry_replays_mcp.tools.api.models import Replay
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.answer import answer, json_size
-from sentry_replays_mcp.tools.kit.facts import user_of
+from sentry_replays_mcp.tools.kit.facts import start_ms, user_of
 from sentry_replays_mcp.tools.kit.params import (
     Detail,
     Organization,
@@ -334,8 +334,7 @@ async def summarize_replay(
     found = await resolve(state, where, read="always")
     assert found.replay is not None  # read="always" always reads it
     replay = found.replay
-    origin = replay.started_at.timestamp() * 1000 if replay.started_at else None
-    digest = Digest(origin)
+    digest = Digest(start_ms(replay))
     out = ReplaySummary(
         replay_id=where.replay_id,
         organization=where.organization,

@@ -31,3 +31,8 @@ def user_of(replay: Replay) -> str | None:
 
 def first_url(replay: Replay) -> str | None:
     return r.clean(replay.urls[0], 300) if replay.urls else None
+
+
+def start_ms(replay: Replay | None) -> float | None:
+    """When the replay started, in epoch milliseconds: what offsets count from."""
+    return replay.started_at.timestamp() * 1000 if replay and replay.started_at else None

@@ -12,12 +12,11 @@ import httpx2
 import pytest
 
 from sentry_replays_mcp.server.demo import DEMO_READONLY_TOKEN, DEMO_TOKEN, DemoSentry
+from tests.demo.sentry_api import BASE, LINK
 
 pytestmark = pytest.mark.anyio
-BASE = "http://127.0.0.1:9/api/0/"
 URL = "organizations/acme/replays-events-meta/"
 COLUMNS = {"error.type", "error.value", "id", "issue.id", "issue", "timestamp", "title"}
-LINK = re.compile(r'<([^>]+)>; rel="(previous|next)"; results="(true|false)"; cursor="([^"]+)"')
 
 
 @pytest.fixture

@@ -16,10 +16,9 @@ import httpx2
 import pytest
 
 from sentry_replays_mcp.server.demo import DEMO_ORG, DEMO_TOKEN, DemoSentry, serve_in_thread
+from tests.demo.sentry_api import BASE, LIST
 from tests.e2e.program import stop
 
-BASE = "http://127.0.0.1:9/api/0/"
-LIST = f"organizations/{DEMO_ORG}/replays/"
 AUTH = {"Authorization": f"Bearer {DEMO_TOKEN}"}
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PROGRAM = (sys.executable, "-m", "sentry_replays_mcp.server.demo")

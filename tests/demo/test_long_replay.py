@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from collections import Counter
@@ -16,12 +15,11 @@ import pytest
 
 from sentry_replays_mcp.server.demo import DEMO_TOKEN, DemoSentry
 from sentry_replays_mcp.server.demo.__main__ import long_replay_size
+from tests.demo.sentry_api import BASE, LINK
 from tests.e2e.program import stop
 
 pytestmark = pytest.mark.anyio
 SEGMENTS, TARGET = 150, 3_000_000
-BASE = "http://127.0.0.1:9/api/0/"
-LINK = re.compile(r'<([^>]+)>; rel="(previous|next)"; results="(true|false)"; cursor="([^"]+)"')
 
 
 @pytest.fixture

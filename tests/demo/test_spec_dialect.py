@@ -9,9 +9,9 @@ import httpx2
 import pytest
 
 from sentry_replays_mcp.server.demo import DEMO_ORG, DEMO_TOKEN, DemoSentry
+from tests.demo.sentry_api import BASE
 
 pytestmark = pytest.mark.anyio
-BASE = "http://127.0.0.1:9/api/0/"
 DASHED = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 REPLAY_KEYS = {
     "id",

@@ -127,7 +127,9 @@ def _slow_click(mix: Counter[str], crumb: Crumb) -> Event:
 
 def _multi_click(mix: Counter[str], crumb: Crumb) -> Event:
     mix["multi click"] += 1
-    return Event(crumb.at, MULTI_CLICK, crumb.message, count=count_of(crumb.data.get("clickCount"), 2))
+    return Event(
+        crumb.at, MULTI_CLICK, crumb.message, count=count_of(crumb.data.get("clickCount"), 2)
+    )
 
 
 def _mutations(mix: Counter[str], crumb: Crumb) -> Event:

@@ -19,11 +19,11 @@ from sentry_replays_mcp.tools.recording.kinds import (
     REQUEST,
     REQUEST_FAILED,
     REQUEST_SLOW,
+    VITALS,
     WEB_VITAL,
     Event,
 )
 from sentry_replays_mcp.tools.recording.values import dict_of, number, text
-from sentry_replays_mcp.tools.recording.kinds import VITALS
 
 SLOW_REQUEST_MS = 3_000
 MEMORY_PRESSURE = 0.9  # used / limit of the JS heap

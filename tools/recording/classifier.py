@@ -49,9 +49,13 @@ class Video:
 
     chunks: int = 0
     ms: float = 0.0
+    segment_id: int | None = None  # the first chunk's own segment id, as the SDK wrote it
 
     def add(self, payload: dict[str, Any]) -> None:
         self.chunks += 1
+        named = number(payload.get("segmentId"))
+        if self.segment_id is None and named is not None and 0 <= named < 1e9:
+            self.segment_id = int(named)
         duration = number(payload.get("duration"))
         if duration is not None and 0 < duration < 86_400_000:
             # Android writes whole milliseconds; iOS a TimeInterval, in seconds.

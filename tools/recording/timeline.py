@@ -56,6 +56,10 @@ class Entry:
     targets: set[str] = field(default_factory=set)
     led_to: str | None = None  # the page a click opened
 
+    def __post_init__(self) -> None:
+        if not self.targets:
+            self.targets.add(self.first.target)
+
     def absorbs(self, event: Event) -> bool:
         if event.at - self.last.at > MERGE_GAP_MS or event.kind != self.first.kind:
             return False

@@ -85,5 +85,5 @@ def test_repeated_clicks_collapse_but_each_rage_click_stays():
     ]
     rages = [slow_click(T0 + 5_000, clicks=6), slow_click(T0 + 6_000, clicks=7)]
     entries = collapse(read(*clicks, *rages), ev.DEFAULT_KINDS)
-    assert [describe(e) for e in entries][0] == "4 clicks on `button#next` `*** ***`"
+    assert describe(entries[0]) == "4 clicks on `button#next` `*** ***`"
     assert sum(e.first.kind == ev.RAGE_CLICK for e in entries) == 2

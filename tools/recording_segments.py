@@ -215,9 +215,10 @@ def _numbering(out: SegmentList) -> list[str]:
         return []
     lines = []
     if empty:
+        several = len(empty) > 1
         lines.append(
-            f"Sentry sent {r.plural(len(empty), 'empty segment')} ({', '.join(map(str, empty))}):"
-            " their recordings are lost."
+            f"Sentry sent {'segments' if several else 'segment'} {', '.join(map(str, empty))}"
+            f" empty: {'their recordings are' if several else 'its recording is'} lost."
         )
     lines.append(
         "Segments are numbered by position in Sentry's list, which names no segment ids: "
@@ -287,11 +288,11 @@ def _detail_lines(
     lines = [f"Segment {sentry_id} of replay {replay_id} ({named}):"]
     if sentry_id != asked:
         lines.append(f"Sentry answered segment {sentry_id} when asked for segment {asked}.")
+    if seg.notable:
+        lines.append(FORMAT_NOTE)
     lines += segment_line(seg, now)
     if seg.events is None:
         lines.append("This server sent the segment's metadata only, not its events.")
-    elif not seg.empty and seg.notable:
-        lines.append(FORMAT_NOTE)
     if seg.skipped_events:
         lines.append(f"{r.plural(seg.skipped_events, 'malformed event')} skipped.")
     return lines

@@ -82,9 +82,9 @@ NAMES = {
     KEY: "key press",
     SCREEN: "screen",
     TAP: "tap",
-    SWIPE: "swipe or scroll",
+    SWIPE: "swipe",
     DEVICE: "device change",
-    APP_STATE: "app backgrounded or foregrounded",
+    APP_STATE: "app state change",
     FEEDBACK: "feedback report",
     ERROR_EVENT: "linked error",
 }

@@ -66,13 +66,10 @@ def unknown_line(digest: Digest) -> str | None:
 
 
 def left_out(digest: Digest, complete: bool) -> list[str]:
-    """What a summary of this digest does not show, one note each. A mobile replay's video
-    stands where a web replay's DOM statistics would."""
+    """What a summary of this digest does not show, one note each (a mobile replay's video,
+    said where the summary tells how much it read, has no DOM statistics to leave out)."""
     notes = []
     noise = {k: n for k, n in digest.mix.items() if k in NOISE}
-    video = video_line(digest)
-    if video:
-        notes.append(video)
     if noise:
         notes.append(
             "not shown: "

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from sentry_replays_mcp.tools.api import ids
+from sentry_replays_mcp.tools.api.errors import UpstreamError
 from sentry_replays_mcp.tools.api.models import RecordingSegment
 from sentry_replays_mcp.tools.api.pagination import Page
 from sentry_replays_mcp.tools.kit import text as r
@@ -258,13 +260,19 @@ async def get_recording_segment(
     number = ids.segment(segment_id)
     found = await resolve(state, where, read="if_possible")
     project_id = found.needed_project()
-    described = await state.client.get_recording_segment(
-        found.organization, project_id, found.replay_id, number, download=False
-    )
-    meta = described.meta if described.events is None else None
+    described = None
+    with suppress(UpstreamError):  # a server that sends too much here is read below
+        described = await state.client.get_recording_segment(
+            found.organization, project_id, found.replay_id, number, download=False
+        )
+    meta = described.meta if described is not None else None
     sentry_id = meta.segment_id if meta is not None and meta.segment_id is not None else number
-    segment = await state.client.get_recording_segment(
-        found.organization, project_id, found.replay_id, sentry_id, download=True
+    segment = (
+        described  # a server that sent the events already
+        if described is not None and described.events is not None
+        else await state.client.get_recording_segment(
+            found.organization, project_id, found.replay_id, sentry_id, download=True
+        )
     )
     seg = segment_out(segment, start_ms(found.replay), NOTABLE_ONE_SEGMENT)
     if meta is not None and seg.date_added is None:

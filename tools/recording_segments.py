@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from sentry_replays_mcp.tools.api import ids
+from sentry_replays_mcp.tools.api.errors import UpstreamError
 from sentry_replays_mcp.tools.api.models import RecordingSegment
 from sentry_replays_mcp.tools.api.pagination import Page
 from sentry_replays_mcp.tools.kit import text as r
@@ -22,6 +24,7 @@ from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
 from sentry_replays_mcp.tools.kit.resolve import ResolvedReplay, resolve, resolve_with, target
 from sentry_replays_mcp.tools.kit.state import state_of
 from sentry_replays_mcp.tools.recording import mix_text, summarize_segment
+from sentry_replays_mcp.tools.recording.offsets import FORMAT_NOTE, offset, offsets
 
 TOOLS: list[ToolSpec] = []
 NOTABLE_PER_SEGMENT = 6
@@ -30,6 +33,12 @@ NOTABLE_ONE_SEGMENT = 40
 
 class SegmentOut(BaseModel):
     segment_id: int
+    empty: bool | None = Field(
+        None, description="Sentry sent no events for this segment (its recording is lost)."
+    )
+    recorded_segment_id: int | None = Field(
+        None, description="The segment id the SDK wrote in this segment's video chunk."
+    )
     start_offset_ms: int | None = None
     end_offset_ms: int | None = None
     events: int | None = None
@@ -59,29 +68,43 @@ def segment_out(segment: RecordingSegment, origin: float | None, notable: int) -
     summary = summarize_segment(segment.events)
     base = origin if origin is not None else summary.first_ms
     out = SegmentOut(segment_id=segment.segment_id, events=summary.events)
+    out.empty = True if not segment.events and not segment.skipped_events else None
+    out.recorded_segment_id = summary.video_segment_id
     if summary.first_ms is not None and summary.last_ms is not None and base is not None:
         out.start_offset_ms = int(max(0.0, summary.first_ms - base))
         out.end_offset_ms = int(max(0.0, summary.last_ms - base))
     out.event_mix = dict(summary.mix.most_common(10)) or None
-    moments = [f"{r.offset(m.at_ms - base)} {m.text}" for m in summary.moments] if base else []
+    moments = []
+    if base is not None:
+        times = offsets([m.at_ms for m in summary.moments], base)
+        moments = [f"{at} {m.text}" for at, m in zip(times, summary.moments, strict=True)]
     out.notable = moments[:notable] or None
     out.more_notable = max(0, len(moments) - notable) or None
     out.skipped_events = (summary.skipped + segment.skipped_events) or None
     return out
 
 
+def _name(seg: SegmentOut) -> str:
+    """'Segment 4', with the id its video chunk names when that differs from the position."""
+    own = seg.recorded_segment_id
+    differs = own is not None and own != seg.segment_id
+    return f"Segment {seg.segment_id}" + (
+        f" (its video chunk says segment {own})" if differs else ""
+    )
+
+
 def segment_line(seg: SegmentOut, now: datetime) -> list[str]:
     if seg.events is None:
         added = r.when(seg.date_added, now)
-        return [f"- Segment {seg.segment_id}" + (f" · added {added}" if added else "")]
+        return [f"- {_name(seg)}" + (f" · added {added}" if added else "")]
+    if seg.empty:
+        return [f"- {_name(seg)} · empty: Sentry sent no events for it (its recording is lost)"]
     span = None
     if seg.start_offset_ms is not None and seg.end_offset_ms is not None:
         length = r.duration((seg.end_offset_ms - seg.start_offset_ms) / 1000)
-        span = f"{r.offset(seg.start_offset_ms)}–{r.offset(seg.end_offset_ms)} ({length})"
+        span = f"{offset(seg.start_offset_ms)}–{offset(seg.end_offset_ms)} ({length})"
     mix = mix_text(seg.event_mix) if seg.event_mix else "no events"
-    head = r.joined(
-        [f"- Segment {seg.segment_id}", span, f"{r.plural(seg.events, 'event')}: {mix}"]
-    )
+    head = r.joined([f"- {_name(seg)}", span, f"{r.plural(seg.events, 'event')}: {mix}"])
     lines = [head] + [f"  {n}" for n in seg.notable or []]
     if seg.more_notable:
         lines.append(
@@ -170,6 +193,9 @@ def _list_text(out: SegmentList, known_start: bool, now: datetime) -> str:
         lines.append("This server sends segment metadata only, not the recorded events.")
     if not known_start and out.events_available:
         lines.append("Offsets count from the first event on this page (replay start unknown).")
+    elif rows and out.events_available:
+        lines.append(FORMAT_NOTE)
+    lines += _numbering(out)
     for seg in rows:
         lines += segment_line(seg, now)
     if out.next_cursor:
@@ -179,6 +205,30 @@ def _list_text(out: SegmentList, known_start: bool, now: datetime) -> str:
     elif rows and out.events_available:
         lines.append("Next: get_recording_segment with a segment_id for all of its moments.")
     return "\n".join(lines)
+
+
+def _numbering(out: SegmentList) -> list[str]:
+    """Segments are numbered by their position in Sentry's list, which carries no ids: say
+    when that numbering may not be Sentry's own."""
+    rows = out.segments
+    empty = [s.segment_id for s in rows if s.empty]
+    named = [s for s in rows if s.recorded_segment_id not in (None, s.segment_id)]
+    if not empty and not named:
+        return []
+    lines = []
+    if empty:
+        several = len(empty) > 1
+        lines.append(
+            f"Sentry sent {'segments' if several else 'segment'} {', '.join(map(str, empty))}"
+            f" empty: {'their recordings are' if several else 'its recording is'} lost."
+        )
+    lines.append(
+        "Segments are numbered by position in Sentry's list, which names no segment ids: "
+        "where a segment is lost, a number may not be Sentry's segment id. "
+        + ("A video chunk's own segment id is shown where it differs. " if named else "")
+        + "get_recording_segment reads by Sentry's segment id and says which segment it read."
+    )
+    return lines
 
 
 class SegmentDetail(SegmentOut):
@@ -194,7 +244,8 @@ class SegmentDetail(SegmentOut):
 Summarise one recording segment of a replay in detail: its time span, its full event mix and
 up to 40 notable moments in order (page changes, clicks with their element, failed or slow
 requests, console errors, dead and rage clicks, poor web vitals), with offsets from the start
-of the replay. Segments are numbered from 0; list_recording_segments shows which one to read.
+of the replay. Reads the segment by Sentry's own segment id (from 0) and says which it read;
+list_recording_segments shows which one to read.
 """,
 )
 async def get_recording_segment(
@@ -209,20 +260,47 @@ async def get_recording_segment(
     number = ids.segment(segment_id)
     found = await resolve(state, where, read="if_possible")
     project_id = found.needed_project()
-    segment = await state.client.get_recording_segment(
-        found.organization, project_id, found.replay_id, number, download=True
+    described = None
+    with suppress(UpstreamError):  # a server that sends too much here is read below
+        described = await state.client.get_recording_segment(
+            found.organization, project_id, found.replay_id, number, download=False
+        )
+    meta = described.meta if described is not None else None
+    sentry_id = meta.segment_id if meta is not None and meta.segment_id is not None else number
+    segment = (
+        described  # a server that sent the events already
+        if described is not None and described.events is not None
+        else await state.client.get_recording_segment(
+            found.organization, project_id, found.replay_id, sentry_id, download=True
+        )
     )
     seg = segment_out(segment, start_ms(found.replay), NOTABLE_ONE_SEGMENT)
+    if meta is not None and seg.date_added is None:
+        seg.date_added = meta.date_added
     out = SegmentDetail(
         **seg.model_dump(),
         replay_id=found.replay_id,
         organization=found.organization,
         project=project_id,
     )
-    lines = [f"Segment {number} of replay {found.replay_id}:"]
-    lines += segment_line(seg, state.now())
+    return answer(
+        state, "\n".join(_detail_lines(seg, number, sentry_id, found.replay_id, state.now())), out
+    )
+
+
+def _detail_lines(
+    seg: SegmentOut, asked: int, sentry_id: int, replay_id: str, now: datetime
+) -> list[str]:
+    added = r.when(seg.date_added, now)
+    named = "Sentry's segment id" + (f", added {added}" if added else "")
+    lines = [f"Segment {sentry_id} of replay {replay_id} ({named}):"]
+    if sentry_id != asked:
+        lines.append(f"Sentry answered segment {sentry_id} when asked for segment {asked}.")
+    if seg.notable:
+        lines.append(FORMAT_NOTE)
+    lines += segment_line(seg, now)
     if seg.events is None:
         lines.append("This server sent the segment's metadata only, not its events.")
     if seg.skipped_events:
         lines.append(f"{r.plural(seg.skipped_events, 'malformed event')} skipped.")
-    return answer(state, "\n".join(lines), out)
+    return lines

@@ -96,7 +96,7 @@ def test_each_kind_with_its_unit():
         ),
         (
             crumb(T0 + 13, "replay.mutations", data={"count": 12000, "limit": True}),
-            ev.MUTATIONS,
+            ev.RECORDING_STOPPED,
             T0 + 13,
         ),
         (crumb(T0 + 14, "sentry.feedback", data={"feedbackId": "f1"}), ev.FEEDBACK, T0 + 14),

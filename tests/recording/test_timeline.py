@@ -75,4 +75,4 @@ def test_unknown_tags_and_sources_are_tolerated():
             {"type": 9, "timestamp": T0},
         ]
     )
-    assert summary.events == 3 and summary.mix["video"] == 1
+    assert summary.events == 3 and summary.mix["video chunk"] == 1

@@ -69,15 +69,15 @@ Query = Annotated[
     ),
 ]
 
-_AROUND = re.compile(r"\+?(?:(\d+):)?(\d+):(\d\d)|\+?(\d+(?:\.\d+)?)s?")
+_AROUND = re.compile(r"\+?(?:(\d+):)?(\d+):(\d\d(?:\.\d+)?)|\+?(\d+(?:\.\d+)?)s?")
 
 
 def parse_around(value: str) -> float:
-    """'2:05', '+2:05', '1:02:05', '125' or '125s' → milliseconds from the start."""
+    """'2:05', '+2:05', '+2:05.3', '1:02:05', '125' or '125s' → milliseconds from the start."""
     match = _AROUND.fullmatch(value.strip())
     if not match:
         raise BadInput(f"Invalid around {value!r}: use an offset such as '2:05' or '125' seconds.")
     hours, minutes, seconds, plain = match.groups()
     if plain is not None:
         return float(plain) * 1000
-    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + float(seconds)) * 1000

@@ -1,6 +1,8 @@
 """The recording engine: Sentry replay recordings in, plain data out.
 
-`kinds` is the vocabulary; `classifier` turns raw rrweb events into `Event`s; `page_reader` reads
+`kinds` is the vocabulary; `classifier` turns raw rrweb events into `Event`s (breadcrumbs by
+`crumbs`, performance spans by `spans`, one page view per navigation by `navigation`, single
+values by `values`); `offsets` writes times from the replay's start; `page_reader` reads
 a segment-list page; `digest` keeps what matters of a whole recording, page by page;
 `timeline` collapses, describes, picks and windows the events; `report` puts a digest's
 problems and omissions in words; `segment` summarises one segment.
@@ -28,6 +30,7 @@ from sentry_replays_mcp.tools.recording.kinds import (
     NAMES,
     PAGE,
     RAGE_CLICK,
+    RECORDING_STOPPED,
     REQUEST,
     REQUEST_FAILED,
     REQUEST_SLOW,
@@ -50,6 +53,7 @@ from sentry_replays_mcp.tools.recording.timeline import (
     in_window,
     pick,
     span,
+    spans,
     windows,
 )
 
@@ -71,6 +75,7 @@ __all__ = [
     "NAMES",
     "PAGE",
     "RAGE_CLICK",
+    "RECORDING_STOPPED",
     "REQUEST",
     "REQUEST_FAILED",
     "REQUEST_SLOW",
@@ -90,6 +95,7 @@ __all__ = [
     "pick",
     "problem_line",
     "span",
+    "spans",
     "summarize_pages",
     "summarize_segment",
     "windows",

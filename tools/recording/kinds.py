@@ -16,9 +16,22 @@ SLOW_CLICK, DEAD_CLICK, RAGE_CLICK, MULTI_CLICK = (
     "multi_click",
 )
 WEB_VITAL, MEMORY, HYDRATION_ERROR = "web_vital", "memory_pressure", "hydration_error"
-MUTATIONS, FEEDBACK, ERROR_EVENT = "mutation_limit", "feedback", "error_event"
+MUTATIONS, FEEDBACK, ERROR_EVENT = "mutation_burst", "feedback", "error_event"
+RECORDING_STOPPED = "recording_stopped"  # replay.mutations with limit: the SDK stopped there
+KEY = "key"  # ui.keyDown: a special key or a shortcut (never a typed character)
+# Mobile (video) replays.
+SCREEN, TAP, SWIPE = "screen", "tap", "swipe"
+DEVICE, APP_STATE = "device", "app_state"  # connectivity, battery, orientation; fore/background
 INCIDENTS = frozenset(
-    {CONSOLE_ERROR, REQUEST_FAILED, RAGE_CLICK, DEAD_CLICK, HYDRATION_ERROR, ERROR_EVENT}
+    {
+        CONSOLE_ERROR,
+        REQUEST_FAILED,
+        RAGE_CLICK,
+        DEAD_CLICK,
+        HYDRATION_ERROR,
+        ERROR_EVENT,
+        RECORDING_STOPPED,
+    }
 )
 
 
@@ -37,15 +50,16 @@ class Event:
 
 
 GROUPS: dict[str, frozenset[str]] = {
-    "navigation": frozenset({PAGE}),
-    "clicks": frozenset({CLICK, MULTI_CLICK}),
-    "inputs": frozenset({INPUT}),
+    "navigation": frozenset({PAGE, SCREEN}),
+    "clicks": frozenset({CLICK, MULTI_CLICK, TAP, SWIPE}),
+    "inputs": frozenset({INPUT, KEY}),
     "console": frozenset({CONSOLE_ERROR, CONSOLE_WARNING}),
     "network": frozenset({REQUEST, REQUEST_FAILED, REQUEST_SLOW}),
     "frustration": frozenset({SLOW_CLICK, DEAD_CLICK, RAGE_CLICK}),
     "errors": frozenset({ERROR_EVENT, CONSOLE_ERROR, HYDRATION_ERROR}),
     "performance": frozenset({WEB_VITAL, MEMORY}),
-    "other": frozenset({MUTATIONS, FEEDBACK}),
+    "device": frozenset({DEVICE, APP_STATE}),
+    "other": frozenset({MUTATIONS, RECORDING_STOPPED, FEEDBACK}),
 }
 NAMES = {
     PAGE: "page",
@@ -63,7 +77,14 @@ NAMES = {
     WEB_VITAL: "web vital",
     MEMORY: "memory pressure warning",
     HYDRATION_ERROR: "hydration error",
-    MUTATIONS: "mutation-limit warning",
+    MUTATIONS: "large DOM mutation burst",
+    RECORDING_STOPPED: "recording stop (mutation limit)",
+    KEY: "key press",
+    SCREEN: "screen",
+    TAP: "tap",
+    SWIPE: "swipe",
+    DEVICE: "device change",
+    APP_STATE: "app state change",
     FEEDBACK: "feedback report",
     ERROR_EVENT: "linked error",
 }
@@ -106,6 +127,30 @@ VITALS = {
     "ttfb": "TTFB",
 }
 
+# Breadcrumb categories and span ops the SDKs write that a summary only counts, by the name the
+# event mix gives them (sentry-javascript replay-internal, sentry-java, sentry-cocoa).
+COUNTED_CATEGORIES = {
+    "ui.blur": "blur",
+    "ui.focus": "focus",
+    "sentry.event": "sentry event",
+    "sentry.transaction": "sentry transaction",
+    "replay.throttled": "throttled",
+    "fetch": "request",
+    "xhr": "request",
+    "http": "request",
+}
+COUNTED_OPS = {
+    "paint": "paint",
+    "resource.script": "asset load",
+    "resource.img": "asset load",
+    "resource.css": "asset load",
+    "resource.link": "asset load",
+    "resource.other": "asset load",
+    "resource.beacon": "asset load",
+    "resource.iframe": "asset load",
+    "resource.navigation": "asset load",
+}
+
 # Counted kinds that are ours to name (anything else in a mix came from the recording).
 KNOWN_KINDS = frozenset(
     {
@@ -146,5 +191,23 @@ KNOWN_KINDS = frozenset(
         "replay.throttled",
         "navigation.push",
         "paint",
+        "blur",
+        "focus",
+        "sentry event",
+        "sentry transaction",
+        "throttled",
+        "asset load",
+        "key press",
+        "tap",
+        "swipe",
+        "scroll gesture",
+        "screen",
+        "screen size",
+        "device change",
+        "app state",
+        "video chunk",
+        "mutation burst",
+        "recording stop",
+        "options",
     }
 )

@@ -45,8 +45,29 @@ PROBLEMS = (
 )
 
 
+def video_line(digest: Digest) -> str | None:
+    """'video recording: 12 chunks, 60 s, no DOM' for a mobile replay, else None."""
+    video = digest.normalizer.video
+    if not video.chunks:
+        return None
+    return f"video recording: {r.plural(video.chunks, 'chunk')}, {video.ms / 1000:.0f} s, no DOM"
+
+
+def unknown_line(digest: Digest) -> str | None:
+    """The kinds no SDK writes (or this server does not read yet), counted by name."""
+    unknown = digest.normalizer.unknown
+    if not unknown:
+        return None
+    ranked = sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0]))
+    names = ", ".join(f"{r.code(name, 70)} ({n})" for name, n in ranked[:8])
+    more = f", {len(ranked) - 8} more names" if len(ranked) > 8 else ""
+    total = r.plural(sum(unknown.values()), "event")
+    return f"{total} of kinds this summary does not read, only counted: {names}{more}"
+
+
 def left_out(digest: Digest, complete: bool) -> list[str]:
-    """What a summary of this digest does not show, one note each."""
+    """What a summary of this digest does not show, one note each (a mobile replay's video,
+    said where the summary tells how much it read, has no DOM statistics to leave out)."""
     notes = []
     noise = {k: n for k, n in digest.mix.items() if k in NOISE}
     if noise:
@@ -54,6 +75,9 @@ def left_out(digest: Digest, complete: bool) -> list[str]:
             "not shown: "
             + ", ".join(r.plural(n, k) for k, n in sorted(noise.items(), key=lambda kv: -kv[1]))
         )
+    unknown = unknown_line(digest)
+    if unknown:
+        notes.append(unknown)
     if digest.counts.get(REQUEST):
         notes.append(
             f"{digest.counts[REQUEST]} successful requests only counted "

@@ -33,6 +33,7 @@ class SegmentSummary:
     skipped: int = 0
     mix: Counter[str] = field(default_factory=Counter)
     moments: list[SegmentMoment] = field(default_factory=list)
+    video_segment_id: int | None = None  # a mobile segment's id, from its video chunk
 
     def seen(self, at: float | None) -> None:
         if at is None:
@@ -42,7 +43,8 @@ class SegmentSummary:
 
 
 def summarize_segment(events: Iterable[Any]) -> SegmentSummary:
-    """Summarise one segment's raw rrweb events."""
+    """Summarise one segment's raw rrweb events. A timestamp that is not a plausible time
+    (a huge integer, a string) leaves the span unchanged; the event is still counted."""
     summary = SegmentSummary()
     normalizer = Normalizer()
     kept: list[Event] = []
@@ -57,6 +59,7 @@ def summarize_segment(events: Iterable[Any]) -> SegmentSummary:
     summary.skipped = normalizer.malformed
     summary.mix = normalizer.mix
     summary.events = sum(normalizer.mix.values())
+    summary.video_segment_id = normalizer.video.segment_id
     summary.moments = [
         SegmentMoment(entry.first.at, entry.first.kind, describe(entry))
         for entry in collapse(kept, DEFAULT_KINDS)

@@ -8,28 +8,36 @@ from dataclasses import dataclass, field
 
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.recording.kinds import (
+    APP_STATE,
     CLICK,
     CONSOLE_ERROR,
     CONSOLE_WARNING,
     DEAD_CLICK,
+    DEVICE,
     ERROR_EVENT,
     FEEDBACK,
     HYDRATION_ERROR,
     INCIDENTS,
     INPUT,
+    KEY,
     MEMORY,
     MULTI_CLICK,
     MUTATIONS,
     PAGE,
     RAGE_CLICK,
+    RECORDING_STOPPED,
     REQUEST,
     REQUEST_FAILED,
     REQUEST_SLOW,
+    SCREEN,
     SLOW_CLICK,
+    SWIPE,
+    TAP,
     VITALS,
     WEB_VITAL,
     Event,
 )
+from sentry_replays_mcp.tools.recording.offsets import offset, offsets
 
 MERGE_GAP_MS = 30_000
 CLICK_TO_PAGE_MS = 2_000
@@ -47,6 +55,10 @@ class Entry:
     count: int = 1
     targets: set[str] = field(default_factory=set)
     led_to: str | None = None  # the page a click opened
+
+    def __post_init__(self) -> None:
+        if not self.targets:
+            self.targets.add(self.first.target)
 
     def absorbs(self, event: Event) -> bool:
         if event.at - self.last.at > MERGE_GAP_MS or event.kind != self.first.kind:
@@ -78,8 +90,7 @@ def collapse(events: Sequence[Event], kinds: frozenset[str]) -> list[Entry]:
             previous.add(event)
         elif (
             previous is not None
-            and event.kind == PAGE
-            and previous.first.kind == CLICK
+            and _OPENS.get(previous.first.kind) == event.kind
             and previous.led_to is None
             and event.at - previous.last.at <= CLICK_TO_PAGE_MS
         ):
@@ -87,6 +98,9 @@ def collapse(events: Sequence[Event], kinds: frozenset[str]) -> list[Entry]:
         else:
             entries.append(Entry(event, event, 1, {event.target}))
     return entries
+
+
+_OPENS = {CLICK: PAGE, TAP: SCREEN}  # a click that opened a page, a tap that opened a screen
 
 
 def _selector(target: str) -> str:
@@ -110,13 +124,52 @@ def _quoted(event: Event) -> str:
 
 
 def _page(entry: Entry) -> str:
-    return f"{_times(entry)}page {r.code(entry.first.target, 160)}"
+    word = "screen" if entry.first.kind == SCREEN else "page"
+    return f"{_times(entry)}{word} {r.code(entry.first.target, 160)}"
+
+
+def _opened(entry: Entry) -> str:
+    word = "screen" if entry.first.kind == TAP else "page"
+    return f" → {word} {r.code(entry.led_to, 160)}" if entry.led_to else ""
 
 
 def _click(entry: Entry) -> str:
     e, n = entry.first, entry.count
-    opened = f" → page {r.code(entry.led_to, 160)}" if entry.led_to else ""
-    return (f"{n} clicks on " if n > 1 else "click ") + _selector(e.target) + _quoted(e) + opened
+    return (
+        (f"{n} clicks on " if n > 1 else "click ")
+        + _selector(e.target)
+        + _quoted(e)
+        + _opened(entry)
+    )
+
+
+def _tap(entry: Entry) -> str:
+    n = entry.count
+    view = r.code(entry.first.target or "?", 120)
+    return (f"{n} taps on " if n > 1 else "tap on ") + view + _opened(entry)
+
+
+def _swipe(entry: Entry) -> str:
+    e = entry.first
+    direction = f" {r.code(e.text, 20)}" if e.text else ""
+    return f"{_times(entry)}{e.method or 'swipe'}{direction} on {r.code(e.target or '?', 120)}"
+
+
+def _key(entry: Entry) -> str:
+    e = entry.first
+    return f"{_times(entry)}pressed {r.code(e.text, 30)} on {_selector(e.target)}"
+
+
+def _device(entry: Entry) -> str:
+    e = entry.first
+    what = e.target if e.target in ("battery", "connectivity", "orientation") else "device"
+    return f"{what}: {r.code(e.text or 'unknown', 40)}"
+
+
+def _app_state(entry: Entry) -> str:
+    if entry.first.target == "background":
+        return "the app went to the background"
+    return "the app came back to the foreground"
 
 
 def _input(entry: Entry) -> str:
@@ -134,7 +187,7 @@ def _console(entry: Entry) -> str:
 
 def _request(entry: Entry) -> str:
     e = entry.first
-    status = e.status if e.status is not None else "no response"
+    status = e.status if e.status else "no response"
     took = f", {_seconds(e.took)}" if e.took is not None else ""
     slow = " slow" if e.kind == REQUEST_SLOW else ""
     return f"{_times(entry)}{e.method}{slow} {r.code(e.target, 160)} → {status}{took}"
@@ -176,11 +229,20 @@ def _hydration_error(entry: Entry) -> str:
 
 
 def _mutations(entry: Entry) -> str:
-    return f"{entry.first.count} DOM mutations at once: the recording was throttled"
+    return f"{entry.first.count} DOM mutations at once (a large burst; the recording went on)"
+
+
+def _stopped(entry: Entry) -> str:
+    burst = f" after {entry.first.count} DOM mutations at once" if entry.first.count else ""
+    return f"the SDK stopped recording here{burst} (the rest of the session is missing)"
 
 
 def _feedback(entry: Entry) -> str:
-    return "the user sent feedback"
+    e = entry.first
+    if e.text:
+        return f"the user sent feedback: {r.code(e.text, 300)}"
+    ref = f" {r.code(e.target, 64)}" if e.target else ""
+    return f"the user sent feedback (its text is in the feedback event{ref}, not the recording)"
 
 
 def _error_event(entry: Entry) -> str:
@@ -207,7 +269,14 @@ _DESCRIBE: dict[str, Callable[[Entry], str]] = {
     MEMORY: _memory,
     HYDRATION_ERROR: _hydration_error,
     MUTATIONS: _mutations,
+    RECORDING_STOPPED: _stopped,
     FEEDBACK: _feedback,
+    SCREEN: _page,
+    TAP: _tap,
+    SWIPE: _swipe,
+    KEY: _key,
+    DEVICE: _device,
+    APP_STATE: _app_state,
     ERROR_EVENT: _error_event,
 }
 
@@ -221,11 +290,19 @@ def describe(entry: Entry) -> str:
     return describer(entry)
 
 
-def span(entry: Entry, origin: float) -> str:
-    start = r.offset(entry.first.at - origin)
+def span(entry: Entry, origin: float, start: str | None = None) -> str:
+    """The entry's offset ('+0:48', or `start` when given), with its end when it collapsed
+    events over a second or more."""
+    first = start if start is not None else offset(entry.first.at - origin)
     if entry.count > 1 and entry.last.at - entry.first.at >= 1_000:
-        return f"{start}–{r.offset(entry.last.at - origin)}"
-    return start
+        return f"{first}–{offset(entry.last.at - origin)}"
+    return first
+
+
+def spans(entries: Sequence[Entry], origin: float) -> list[str]:
+    """Every entry's offset, with tenths of a second where two start within one second."""
+    starts = offsets([e.first.at for e in entries], origin)
+    return [span(e, origin, s) for e, s in zip(entries, starts, strict=True)]
 
 
 @dataclass

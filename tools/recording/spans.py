@@ -1,0 +1,67 @@
+"""Performance spans (rrweb custom events with `tag: "performanceSpan"`) → `Event`s.
+
+Ops follow sentry-javascript `packages/replay-internal/src/`: `coreHandlers/handleHistory.ts`
+(navigation.push), `util/createPerformanceEntries.ts` (navigation.navigate / reload /
+back_forward, resource.<initiator> asset loads, paint, web-vital with `data.value` and
+`data.rating`), `coreHandlers/util/fetchUtils.ts` and `xhrUtils.ts` (resource.fetch,
+resource.xhr with `data.method` and `data.statusCode`), `util/addMemoryEntry.ts` (memory); and
+the mobile converters (sentry-java `DefaultReplayBreadcrumbConverter.kt`, sentry-cocoa
+`SentrySRDefaultBreadcrumbConverter.swift`): resource.http with `statusCode` and `method`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from sentry_replays_mcp.tools.recording.kinds import (
+    MEMORY,
+    REQUEST,
+    REQUEST_FAILED,
+    REQUEST_SLOW,
+    VITALS,
+    WEB_VITAL,
+    Event,
+)
+from sentry_replays_mcp.tools.recording.values import dict_of, number, text
+
+SLOW_REQUEST_MS = 3_000
+MEMORY_PRESSURE = 0.9  # used / limit of the JS heap
+REQUEST_OPS = frozenset({"resource.fetch", "resource.xhr", "resource.http"})
+
+
+def request_path(url: str) -> str:
+    """Host-relative path without the query string (which may hold tokens or personal data)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return parts.path or "/"
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
+def request(start: float, took: float | None, url: str, data: dict[str, Any]) -> Event:
+    """A fetch, XHR or mobile HTTP request: failed (no response, or 400 and above), slow (3 s
+    or more) or neither. `statusCode` 0 or missing means no response came (network error,
+    CORS, abort): the event keeps no status then."""
+    code = number(data.get("statusCode"))
+    status = int(code) if code is not None and 0 < code < 1000 else None
+    failed = status is None or status >= 400
+    slow = took is not None and took >= SLOW_REQUEST_MS
+    kind = REQUEST_FAILED if failed else REQUEST_SLOW if slow else REQUEST
+    method = text(data.get("method"), 10).upper()
+    method = method if method.isascii() and method.isalpha() else "GET"
+    return Event(start, kind, request_path(url), status=status, took=took, method=method)
+
+
+def web_vital(start: float, op: str, description: str, data: dict[str, Any]) -> Event:
+    name = VITALS.get(op) or VITALS.get(description.lower(), description[:20] or "vital")
+    rating = text(data.get("rating"), 30)
+    return Event(start, WEB_VITAL, name, rating, took=number(data.get("value")))
+
+
+def memory_pressure(start: float, data: dict[str, Any]) -> Event | None:
+    """An event when the JS heap is 90% full or more."""
+    memory = dict_of(data, "memory")
+    used, limit = number(memory.get("usedJSHeapSize")), number(memory.get("jsHeapSizeLimit"))
+    if used is not None and limit is not None and limit > 0 and used / limit >= MEMORY_PRESSURE:
+        return Event(start, MEMORY, "", f"{used / limit:.0%} of the JS heap")
+    return None

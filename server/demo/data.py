@@ -85,6 +85,7 @@ class Replay:
     warning_ids: list[str]
     info_ids: list[str]
     viewers: list[tuple[str, datetime]] = field(default_factory=list)
+    platform: str = "javascript"  # the replay event's platform: "android", "cocoa" for mobile
 
     @property
     def finished_at(self) -> datetime:

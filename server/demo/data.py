@@ -215,6 +215,9 @@ class Dataset:
                     ),
                 )
             )
+        from .mobile import mobile_replays  # an Android and an iOS replay (mobile imports this)
+
+        self.replays.extend(mobile_replays(self, users))
         self.story_replay_id = self.replays[story].id
         self.archived_replay_id = self.replays[archived].id
         self.empty_replay_id = self.replays[empty].id

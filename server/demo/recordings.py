@@ -352,6 +352,10 @@ def render_segment(replay: Replay, segment_id: int) -> list[Event]:
     """The rrweb events of one segment (0 <= segment_id < replay.segment_count)."""
     if not 0 <= segment_id < replay.segment_count:
         raise IndexError(segment_id)
+    if replay.platform != "javascript":
+        from .mobile import render_mobile_segment  # mobile imports data, which imports this
+
+        return render_mobile_segment(replay, segment_id)
     return _Segment(replay, segment_id).render()
 
 

@@ -73,12 +73,12 @@ def recording(demo: DemoSentry, rid: str) -> list[list[dict[str, Any]]]:
 def test_default_data_set_is_unchanged() -> None:
     plain = DemoSentry()
     assert plain.long_replays == {}
-    assert len(plain.data.replays) == 160
+    assert len(plain.data.replays) == 162  # 160 web replays, one Android, one iOS
     other = DemoSentry()
     rid = other.add_long_replay(3, 50_000)
     assert other.add_long_replay(3, 50_000) == rid  # same arguments, same replay
-    assert len(other.data.replays) == 161
-    assert [r.id for r in other.data.replays[:160]] == [r.id for r in plain.data.replays]
+    assert len(other.data.replays) == 163
+    assert [r.id for r in other.data.replays[:162]] == [r.id for r in plain.data.replays]
     assert other.story_replay_id == plain.story_replay_id
     assert other.long_replay_id == plain.long_replay_id != rid
 

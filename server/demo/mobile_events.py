@@ -56,8 +56,11 @@ def video_events(story: MobileStory, segment_id: int, start_ms: int, seconds: fl
         "left": 0,
         "top": 0,
     }
-    if story.platform == "cocoa":
-        payload = {"timestamp": start_ms, **payload}
+    if story.platform == "cocoa":  # the order SentryRRWebVideoEvent.swift lists them in
+        rate, kind = payload.pop("frameRate"), payload.pop("frameRateType")
+        left, top = payload.pop("left"), payload.pop("top")
+        payload = {"timestamp": start_ms, **payload, "frameRateType": kind, "frameRate": rate}
+        payload.update(left=left, top=top)
     return [
         {"type": 4, "timestamp": start_ms, "data": meta},
         {"type": 5, "timestamp": start_ms, "data": {"tag": "video", "payload": payload}},

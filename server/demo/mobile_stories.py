@@ -53,6 +53,11 @@ def _http(t: float, method: str, path: str, status: int | None, took: float, **s
     return _m(t, "http", method=method, url=API + path, status=status, took=took, **sizes)
 
 
+def _activity(t: float, name: str) -> MobileMoment:
+    """An Activity resumed: the SDK's breadcrumb names its class."""
+    return _m(t, "screen", to=name, activity=f"com.acme.shop.{name}")
+
+
 def _tap(t: float, view_id: str, view_class: str) -> MobileMoment:
     return _m(t, "tap", view_id=view_id, view_class=view_class)
 
@@ -75,11 +80,11 @@ ANDROID = MobileStory(
     height=1136,
     background=[(66.2, 96.0)],
     moments=[
-        _m(0.0, "screen", to="MainActivity", activity="com.acme.shop.MainActivity"),
+        _activity(0.0, "MainActivity"),
         _m(0.3, "connectivity", state="wifi"),
         _http(0.9, "GET", "/v2/products?page=1", 200, 0.42, response=18342),
         _tap(6.5, "product_card", CARD),
-        _m(6.9, "screen", to="ProductDetailActivity", activity="com.acme.shop.ProductDetailActivity"),
+        _activity(6.9, "ProductDetailActivity"),
         _http(7.1, "GET", "/v2/products/1042", 200, 0.31, response=4211),
         _m(11.0, "swipe", view_id="photo_pager", view_class="androidx.viewpager2.widget.ViewPager2",
            direction="left"),
@@ -88,10 +93,10 @@ ANDROID = MobileStory(
         _tap(27.5, "add_to_cart_button", BUTTON),
         _http(27.6, "POST", "/v2/cart", 201, 0.28, request=96, response=612),
         _tap(33.0, "cart_icon", "androidx.appcompat.widget.AppCompatImageButton"),
-        _m(33.4, "screen", to="CartActivity", activity="com.acme.shop.CartActivity"),
+        _activity(33.4, "CartActivity"),
         _http(33.6, "GET", "/v2/cart", 200, 0.22, response=1830),
         _tap(41.0, "checkout_button", BUTTON),
-        _m(41.4, "screen", to="CheckoutActivity", activity="com.acme.shop.CheckoutActivity"),
+        _activity(41.4, "CheckoutActivity"),
         _tap(52.0, "place_order_button", BUTTON),
         _http(52.1, "POST", "/v2/orders", 503, 1.42, request=412, response=87),
         _tap(58.3, "place_order_button", BUTTON),
@@ -99,12 +104,11 @@ ANDROID = MobileStory(
         _m(63.0, "battery", level=14.0, charging=False),
         _m(66.1, "background"),
         _m(96.0, "foreground"),
-        _m(96.2, "screen", to="CheckoutActivity", activity="com.acme.shop.CheckoutActivity"),
+        _activity(96.2, "CheckoutActivity"),
         _m(96.6, "connectivity", state="cellular"),
         _tap(101.0, "place_order_button", BUTTON),
         _http(101.1, "POST", "/v2/orders", 201, 0.94, request=412, response=1264),
-        _m(102.3, "screen", to="OrderConfirmationActivity",
-           activity="com.acme.shop.OrderConfirmationActivity"),
+        _activity(102.3, "OrderConfirmationActivity"),
     ],
     # io/sentry/rrweb/RRWebOptionsEvent.java: the payload the constructor builds from the options
     options={

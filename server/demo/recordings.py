@@ -257,13 +257,13 @@ class _Segment:
         `_getConsoleBreadcrumbHandler`;
         packages/replay-internal/src/coreHandlers/handleBreadcrumbs.ts)."""
         message = a.info["message"]  # console.error(message): message is the joined arguments
-        self.breadcrumb(
-            a.t,
-            "console",
-            data={"arguments": [message], "logger": "console"},
-            level=a.info["level"],
-            message=message,
-        )
+        payload = {
+            "category": "console",
+            "data": {"arguments": [message], "logger": "console"},
+            "level": a.info["level"],
+            "message": message,
+        }
+        self.crumb(a.t, payload)
 
     def do_slow(self, a: Action) -> None:
         """A slow click: a ui.click breadcrumb per click, then one `ui.slowClickDetected`

@@ -115,7 +115,7 @@ def mobile_replays(data: Dataset, users: list[dict[str, Any]]) -> list[Replay]:
     """The Android and iOS replays, with their projects added to `data.projects`."""
     from .data import Project, Replay, hex_id
 
-    out = []
+    out: list[Replay] = []
     for story in (ANDROID, IOS):
         project = Project(*story.project)
         if data.project(project.slug) is None:

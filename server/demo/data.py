@@ -85,6 +85,7 @@ class Replay:
     warning_ids: list[str]
     info_ids: list[str]
     viewers: list[tuple[str, datetime]] = field(default_factory=list)
+    platform: str = "javascript"  # the replay event's platform: "android", "cocoa" for mobile
 
     @property
     def finished_at(self) -> datetime:
@@ -214,6 +215,9 @@ class Dataset:
                     ),
                 )
             )
+        from .mobile import mobile_replays  # an Android and an iOS replay (mobile imports this)
+
+        self.replays.extend(mobile_replays(self, users))
         self.story_replay_id = self.replays[story].id
         self.archived_replay_id = self.replays[archived].id
         self.empty_replay_id = self.replays[empty].id

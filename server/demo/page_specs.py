@@ -6,6 +6,12 @@ collects the elements that carry a key (the ones recordings click or type into).
 
 from __future__ import annotations
 
+# The SDK masks all page text by default (`maskAllText`); the shop opts its buttons and links
+# out with `replayIntegration({unmask: ['[data-sentry-unmask]']})`, which the SDK turns into
+# rrweb's unmask selector (getsentry/sentry-javascript
+# packages/replay-internal/src/util/getPrivacyOptions.ts).
+UNMASK = {"data-sentry-unmask": ""}
+
 # A node spec: (tag, attributes, text-or-children, key-or-None, goes-to-page-or-None)
 Spec = tuple[str, dict[str, str], "str | list[Spec] | None", str | None, str | None]
 
@@ -21,11 +27,11 @@ def _el(
 
 
 def _btn(key: str, text: str, goes_to: str | None = None, **attrs: str) -> Spec:
-    return _el("button", _attrs(attrs), text, key, goes_to)
+    return _el("button", {**_attrs(attrs), **UNMASK}, text, key, goes_to)
 
 
 def _link(key: str, text: str, goes_to: str | None = None, **attrs: str) -> Spec:
-    return _el("a", _attrs(attrs), text, key, goes_to)
+    return _el("a", {**_attrs(attrs), **UNMASK}, text, key, goes_to)
 
 
 def _input(key: str, **attrs: str) -> Spec:

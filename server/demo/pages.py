@@ -8,12 +8,21 @@ ids below 100; page ``n`` (0-based) numbers its content from ``100 * (n + 1)``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .page_specs import SHOP_PAGES, Spec, page_spec, shell_spec
+from .page_specs import SHOP_PAGES, UNMASK, Spec, page_spec, shell_spec
 
 ORIGIN = "https://shop.acme.example"
+UNMASK_ATTRIBUTE = next(iter(UNMASK))
+# The attributes the SDK copies into DOM breadcrumbs, `data-testid` renamed `testId`
+# (getsentry/sentry-javascript
+# packages/replay-internal/src/coreHandlers/util/getAttributesToRecord.ts).
+ATTRIBUTES_TO_RECORD = (
+    "id", "class", "aria-label", "role", "name", "alt", "title", "data-test-id", "data-testid",
+    "disabled", "aria-disabled", "data-sentry-component",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,7 @@ class Element:
     text: str
     path: str  # CSS selector path, as the SDK writes it in ui.click messages
     goes_to: str | None = None
+    own_text: str = ""  # its own text children, as serialized (masked or not), trimmed
 
     @property
     def elem_id(self) -> str:
@@ -85,12 +95,22 @@ class Element:
         return out
 
     def node_payload(self) -> dict[str, Any]:
-        """The `node` object of ui.click / slowClickDetected breadcrumbs."""
+        """The `node` object of DOM breadcrumbs (ui.click, ui.input, ui.slowClickDetected).
+
+        Built from the serialized node: lowercase tag, the trimmed text of its own text
+        children (masked unless the element is unmasked), the recorded attributes
+        (getsentry/sentry-javascript packages/replay-internal/src/coreHandlers/handleDom.ts,
+        `getBaseDomBreadcrumb`).
+        """
+        attributes: dict[str, str] = {}
+        for name, value in self.attributes.items():
+            if name in ATTRIBUTES_TO_RECORD:
+                attributes["testId" if name in ("data-testid", "data-test-id") else name] = value
         return {
             "id": self.node_id,
             "tagName": self.tag,
-            "textContent": self.text,
-            "attributes": dict(self.attributes),
+            "textContent": self.own_text,
+            "attributes": attributes,
         }
 
 
@@ -126,20 +146,22 @@ class _Builder:
         self.next_id += 1
         return nid
 
-    def build(self, spec: Spec, ancestors: list[str]) -> dict[str, Any]:
+    def build(self, spec: Spec, ancestors: list[str], masked: bool = True) -> dict[str, Any]:
         tag, attrs, content, key, goes_to = spec
         nid = self.take()
         here = [*ancestors, _short(tag, attrs)]
+        masked = masked and UNMASK_ATTRIBUTE not in attrs
         children: list[dict[str, Any]] = []
         text = ""
         if isinstance(content, str):
-            text = content
-            children.append({"type": 3, "textContent": content, "id": self.take()})
+            text = mask_text(content) if masked else content
+            children.append({"type": 3, "textContent": text, "id": self.take()})
         elif content:
             for child in content:
-                node = self.build(child, here)
+                node = self.build(child, here, masked)
                 children.append(node)
                 text += _text_of(node)
+        attrs = _masked_value(tag, attrs)
         if key:
             self.elements[key] = Element(
                 key=key,
@@ -149,6 +171,7 @@ class _Builder:
                 text=text.strip(),
                 path=" > ".join(here[-5:]),
                 goes_to=goes_to,
+                own_text="".join(str(c["textContent"]).strip() for c in children if c["type"] == 3),
             )
         return {
             "type": 2,
@@ -157,6 +180,19 @@ class _Builder:
             "childNodes": children,
             "id": nid,
         }
+
+
+def mask_text(text: str) -> str:
+    """rrweb's default text mask under `maskAllText`: every non-space character becomes `*`
+    (rrweb-io/rrweb packages/rrweb-snapshot/src/snapshot.ts, `maskTextFn` unset)."""
+    return re.sub(r"\S", "*", text)
+
+
+def _masked_value(tag: str, attrs: dict[str, str]) -> dict[str, str]:
+    """`maskAllInputs`: an input's `value` attribute is recorded as asterisks."""
+    if tag in ("input", "textarea", "select") and attrs.get("value"):
+        return {**attrs, "value": "*" * len(attrs["value"])}
+    return attrs
 
 
 def _text_of(node: dict[str, Any]) -> str:

@@ -17,25 +17,33 @@ import random
 from typing import Any
 
 from .data import Replay
-from .pages import SITE, Element, Page
+from .pages import ORIGIN, SITE, Element, Page
 from .plans import Action
 
 Event = dict[str, Any]
 
+# The `options` event of segment 0, keys in the order the SDK writes them
+# (getsentry/sentry-javascript packages/replay-internal/src/util/handleRecordingEmit.ts,
+# `createOptionsEvent`); `maskAllText` is the SDK's default.
 OPTIONS = {
+    "shouldRecordCanvas": False,
     "sessionSampleRate": 0.1,
     "errorSampleRate": 1.0,
-    "useCompression": False,
     "useCompressionOption": True,
     "blockAllMedia": True,
-    "maskAllText": False,
+    "maskAllText": True,
     "maskAllInputs": True,
+    "useCompression": False,
     "networkDetailHasUrls": True,
-    "networkCaptureBodies": True,
+    "networkCaptureBodies": False,
     "networkRequestHasHeaders": True,
     "networkResponseHasHeaders": True,
-    "shouldRecordCanvas": False,
 }
+
+
+def relative(url: str) -> str:
+    """A same-origin URL as the browser SDK's breadcrumbs write it: path, query and fragment."""
+    return (url[len(ORIGIN) :] or "/") if url.startswith(ORIGIN) else url
 
 
 class _Segment:
@@ -67,23 +75,34 @@ class _Segment:
         self.rrweb(t, 3, data)
 
     def breadcrumb(self, t: float, category: str, message: str | None = None, **extra: Any) -> None:
-        t = self._clamp(t)
-        payload: dict[str, Any] = {
-            "timestamp": self.sec(t),
-            "type": "default",
-            "category": category,
-        }
+        """A breadcrumb as `createBreadcrumb` shapes it: timestamp, type, then the crumb's own keys.
+
+        The outer timestamp is the crumb's (seconds) times 1000
+        (getsentry/sentry-javascript packages/replay-internal/src/util/createBreadcrumb.ts,
+        packages/replay-internal/src/coreHandlers/util/addBreadcrumbEvent.ts).
+        """
+        payload: dict[str, Any] = {"category": category}
         if message is not None:
             payload["message"] = message
         payload.update(extra)
-        event = {
-            "type": 5,
-            "timestamp": self.ms(t),
-            "data": {"tag": "breadcrumb", "payload": payload},
-        }
+        self.crumb(t, payload)
+
+    def crumb(self, t: float, payload: dict[str, Any], seconds: bool = False) -> None:
+        """Add a breadcrumb payload (without timestamp and type) at `t`.
+
+        `seconds`: the outer timestamp is the crumb's own, in seconds, as replay.ts's
+        `_createCustomBreadcrumb` writes `replay.mutations`.
+        """
+        t = self._clamp(t)
+        body = {"timestamp": self.sec(t), "type": "default", **payload}
+        outer = self.sec(t) if seconds else self.ms(t)
+        event = {"type": 5, "timestamp": outer, "data": {"tag": "breadcrumb", "payload": body}}
         self.events.append((t, event))
 
     def span(self, t: float, op: str, description: str, end: float, data: dict[str, Any]) -> None:
+        """A performanceSpan: outer timestamp, startTimestamp and endTimestamp in seconds
+        (getsentry/sentry-javascript packages/replay-internal/src/util/createPerformanceSpans.ts).
+        """
         t = self._clamp(t)
         payload = {
             "op": op,
@@ -156,10 +175,16 @@ class _Segment:
             )
 
     def do_push(self, a: Action) -> None:
+        """One SPA navigation, announced twice as the browser SDK does: a `navigation`
+        breadcrumb with same-origin paths (getsentry/sentry-javascript
+        packages/browser/src/integrations/breadcrumbs.ts, `_getHistoryBreadcrumbHandler`) and a
+        `navigation.push` span with the absolute URL
+        (packages/replay-internal/src/coreHandlers/handleHistory.ts)."""
         page = SITE.pages[a.page]
         prev = SITE.pages[a.info["prev_page"]]
-        self.breadcrumb(a.t, "navigation", data={"from": a.info["previous"], "to": a.info["url"]})
-        self.span(a.t, "navigation.push", a.info["url"], a.t, {"previous": a.info["previous"]})
+        previous, url = a.info["previous"], a.info["url"]
+        self.breadcrumb(a.t, "navigation", data={"from": relative(previous), "to": relative(url)})
+        self.span(a.t, "navigation.push", url, a.t, {"previous": previous})
         main = SITE.main_id(page)
         self.incremental(
             a.t + 0.02,
@@ -188,13 +213,18 @@ class _Segment:
     def do_click(self, a: Action) -> None:
         assert a.el is not None
         self._click_at(a.t, a.el)
-        self.breadcrumb(a.t, "ui.click", a.el.path, data=self._node_data(a.el))
+        self.dom_crumb(a.t, "ui.click", a.el)
+
+    def dom_crumb(self, t: float, category: str, el: Element) -> None:
+        """ui.click / ui.input: message is the selector path, data the serialized node
+        (getsentry/sentry-javascript packages/replay-internal/src/coreHandlers/handleDom.ts)."""
+        self.breadcrumb(t, category, el.path, data=self._node_data(el))
 
     def do_input(self, a: Action) -> None:
         el = a.el
         assert el is not None
         self.incremental(a.t, source=2, type=5, id=el.node_id, x=0, y=0, pointerType=0)
-        self.breadcrumb(a.t + 0.01, "ui.input", el.path, data=self._node_data(el))
+        self.dom_crumb(a.t + 0.01, "ui.input", el)
         t = a.t
         for _ in range(int(a.info["chars"])):
             t += self.rng.uniform(0.08, 0.18)
@@ -202,62 +232,72 @@ class _Segment:
         self.incremental(t + 0.3, source=2, type=6, id=el.node_id, x=0, y=0, pointerType=0)
 
     def do_fetch(self, a: Action) -> None:
+        """resource.fetch / resource.xhr: data {method, statusCode, request?, response?};
+        statusCode is 0 when there was no response; request/response are left out when they
+        have neither headers nor size (getsentry/sentry-javascript
+        packages/replay-internal/src/coreHandlers/util/networkUtils.ts,
+        `makeNetworkReplayBreadcrumb`, `buildNetworkRequestOrResponse`; fetchUtils.ts)."""
         info = a.info
-        data: dict[str, Any] = {"method": info["method"]}
+        data: dict[str, Any] = {"method": info["method"], "statusCode": info["status"]}
+        if info["req"]:
+            data["request"] = {"headers": {"content-type": "application/json"}, "size": info["req"]}
         if info["status"]:
-            data["statusCode"] = info["status"]
-        data["request"] = {"size": info["req"], "headers": {"content-type": "application/json"}}
-        data["response"] = {"size": info["resp"], "headers": {"content-type": "application/json"}}
+            headers = {"content-type": "application/json"}
+            if info["resp"]:
+                headers["content-length"] = str(info["resp"])
+            response: dict[str, Any] = {"headers": headers}
+            if info["resp"]:
+                response["size"] = info["resp"]
+            data["response"] = response
         self.span(a.t, info["op"], info["url"], a.t + info["duration"], data)
 
     def do_console(self, a: Action) -> None:
-        args = [a.info["message"]]
-        if a.info.get("stack"):
-            args = [f"{a.info['message']}\n    {a.info['stack']}"]
-        self.breadcrumb(
-            a.t,
-            "console",
-            a.info["message"],
-            level=a.info["level"],
-            data={"logger": "console", "arguments": args},
-        )
+        """A console breadcrumb: {category, data: {arguments, logger}, level, message}
+        (getsentry/sentry-javascript packages/browser/src/integrations/breadcrumbs.ts,
+        `_getConsoleBreadcrumbHandler`;
+        packages/replay-internal/src/coreHandlers/handleBreadcrumbs.ts)."""
+        message = a.info["message"]  # console.error(message): message is the joined arguments
+        payload = {
+            "category": "console",
+            "data": {"arguments": [message], "logger": "console"},
+            "level": a.info["level"],
+            "message": message,
+        }
+        self.crumb(a.t, payload)
 
     def do_slow(self, a: Action) -> None:
+        """A slow click: a ui.click breadcrumb per click, then one `ui.slowClickDetected`
+        with the first click's timestamp, message and data plus url, route, timeAfterClickMs,
+        endReason and clickCount; a slow click gets no `ui.multiClick`
+        (getsentry/sentry-javascript packages/replay-internal/src/coreHandlers/handleClick.ts,
+        `_generateBreadcrumbs`)."""
         el = a.el
         assert el is not None
         count = int(a.info["count"])
         page: Page = SITE.pages[a.page]
         url = self.plan.visit_at(a.t).url
         self._click_at(a.t, el)
-        self.breadcrumb(a.t, "ui.click", el.path, data=self._node_data(el))
+        self.dom_crumb(a.t, "ui.click", el)
         for i in range(1, count):
             self._click_at(a.t + 0.22 * i, el, down_up=False)
-        if count >= 2:
-            self.breadcrumb(
-                a.t + 0.22 * (count - 1),
-                "ui.multiClick",
-                el.path,
-                data={
-                    "url": url,
-                    "route": page.route,
-                    "clickCount": count,
-                    "metric": True,
-                    **self._node_data(el),
-                },
-            )
-        self.breadcrumb(
-            a.t,
-            "ui.slowClickDetected",
-            el.path,
-            data={
+            self.dom_crumb(a.t + 0.22 * i, "ui.click", el)
+        payload = {
+            "type": "default",
+            "message": el.path,
+            "timestamp": self.sec(self._clamp(a.t)),
+            "category": "ui.slowClickDetected",
+            "data": {
+                **self._node_data(el),
                 "url": url,
                 "route": page.route,
                 "timeAfterClickMs": a.info["after_ms"],
                 "endReason": a.info["end_reason"],
                 "clickCount": count,
-                **self._node_data(el),
             },
-        )
+        }
+        t = self._clamp(a.t)
+        data = {"tag": "breadcrumb", "payload": payload}
+        self.events.append((t, {"type": 5, "timestamp": self.ms(t), "data": data}))
 
     def do_vital(self, a: Action) -> None:
         page = SITE.pages[a.page]
@@ -270,7 +310,11 @@ class _Segment:
             self.span(a.t, name, name, a.t, {"value": value, "size": value, "nodeId": nodes[0]})
 
     def do_mutations(self, a: Action) -> None:
-        self.breadcrumb(a.t, "replay.mutations", data={"count": a.info["count"], "limit": False})
+        """A large mutation burst below the mutation limit: `limit: false`, the recording goes on;
+        the outer timestamp is in seconds (getsentry/sentry-javascript
+        packages/replay-internal/src/replay.ts, `_onMutationHandler`, `_createCustomBreadcrumb`)."""
+        data = {"count": a.info["count"], "limit": False}
+        self.crumb(a.t, {"category": "replay.mutations", "data": data}, seconds=True)
 
     # -- background noise ---------------------------------------------------------
     def fillers(self) -> None:
@@ -308,6 +352,10 @@ def render_segment(replay: Replay, segment_id: int) -> list[Event]:
     """The rrweb events of one segment (0 <= segment_id < replay.segment_count)."""
     if not 0 <= segment_id < replay.segment_count:
         raise IndexError(segment_id)
+    if replay.platform != "javascript":
+        from .mobile import render_mobile_segment  # mobile imports data, which imports this
+
+        return render_mobile_segment(replay, segment_id)
     return _Segment(replay, segment_id).render()
 
 

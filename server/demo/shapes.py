@@ -60,7 +60,7 @@ def sentry_replay(r: Replay, viewer_id: str) -> dict[str, Any]:
         "count_urls": len(r.urls),
         "replay_type": r.replay_type,
         "count_segments": r.segment_count,
-        "platform": "javascript",
+        "platform": r.platform,
         "releases": [r.release],
         "dist": None,
         "warning_ids": list(r.warning_ids),
@@ -215,7 +215,7 @@ def spec_replay(r: Replay, dashed_id: str) -> dict[str, Any]:
         "countUrls": len(r.urls),
         "startedAt": iso(r.started_at),
         "finishedAt": iso(r.finished_at),
-        "platform": "javascript",
+        "platform": r.platform,
         "environment": r.environment,
         "urls": list(r.urls),
         "user": {

@@ -73,12 +73,12 @@ def recording(demo: DemoSentry, rid: str) -> list[list[dict[str, Any]]]:
 def test_default_data_set_is_unchanged() -> None:
     plain = DemoSentry()
     assert plain.long_replays == {}
-    assert len(plain.data.replays) == 160
+    assert len(plain.data.replays) == 162  # 160 web replays, one Android, one iOS
     other = DemoSentry()
     rid = other.add_long_replay(3, 50_000)
     assert other.add_long_replay(3, 50_000) == rid  # same arguments, same replay
-    assert len(other.data.replays) == 161
-    assert [r.id for r in other.data.replays[:160]] == [r.id for r in plain.data.replays]
+    assert len(other.data.replays) == 163
+    assert [r.id for r in other.data.replays[:162]] == [r.id for r in plain.data.replays]
     assert other.story_replay_id == plain.story_replay_id
     assert other.long_replay_id == plain.long_replay_id != rid
 
@@ -132,7 +132,7 @@ async def test_replay_counts_match_the_recording(
     assert replay["count_segments"] == SEGMENTS == len(recording)
     crumbs = Counter()
     spans = Counter()
-    dead = rage = metas = 0
+    dead = rage = metas = repeats = 0
     for event in (e for seg in recording for e in seg):
         if event["type"] == 4:
             metas += 1
@@ -147,9 +147,10 @@ async def test_replay_counts_match_the_recording(
                 is_dead = data["endReason"] == "timeout" and data["timeAfterClickMs"] >= 7000
                 dead += is_dead and data["node"]["tagName"] in ("a", "button", "input")
                 rage += is_dead and data["clickCount"] >= 5
+                repeats += data["clickCount"] - 1  # the SDK writes a ui.click for every click
         elif tag == "performanceSpan":
             spans[payload["op"]] += 1
-    assert crumbs["ui.click"] == len(replay["clicks"]) > 20
+    assert crumbs["ui.click"] == len(replay["clicks"]) + repeats > 20
     assert crumbs["error"] == replay["count_errors"] == len(replay["error_ids"]) >= 3
     assert crumbs["warning"] == replay["count_warnings"] >= 2
     assert crumbs["info"] == replay["count_infos"]
@@ -166,9 +167,18 @@ async def test_replay_counts_match_the_recording(
     assert started <= min(seconds(e) for e in recording[0]) and last <= finished + 1
 
 
+def in_seconds(event: dict[str, Any]) -> bool:
+    """Spans, and the replay.mutations breadcrumb, carry their outer timestamp in seconds
+    (getsentry/sentry-javascript packages/replay-internal/src/util/createPerformanceSpans.ts;
+    packages/replay-internal/src/replay.ts, `_createCustomBreadcrumb`)."""
+    if event["type"] != 5:
+        return False
+    data = event["data"]
+    return data["tag"] == "performanceSpan" or data["payload"].get("category") == "replay.mutations"
+
+
 def seconds(event: dict[str, Any]) -> float:
-    spans = event["type"] == 5 and event["data"]["tag"] == "performanceSpan"
-    return float(event["timestamp"]) if spans else event["timestamp"] / 1000
+    return float(event["timestamp"]) if in_seconds(event) else event["timestamp"] / 1000
 
 
 def test_events_are_well_formed_with_the_right_units(
@@ -187,7 +197,9 @@ def test_events_are_well_formed_with_the_right_units(
                 kinds[f"{kind}/{event['data'].get('source', '')}"] += 1
                 continue
             payload = event["data"]["payload"]
-            if event["data"]["tag"] == "breadcrumb":
+            if event["data"]["tag"] == "breadcrumb" and in_seconds(event):
+                assert event["timestamp"] == payload["timestamp"] < 1e11
+            elif event["data"]["tag"] == "breadcrumb":
                 assert event["timestamp"] > 1e12 and payload["timestamp"] < 1e11
                 assert abs(payload["timestamp"] - event["timestamp"] / 1000) < 0.002
             elif event["data"]["tag"] == "performanceSpan":

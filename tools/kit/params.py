@@ -49,6 +49,7 @@ StatsPeriod = Annotated[
         description="Relative time window: a number and a unit s, m, h, d or w, e.g. '24h', "
         "'14d'. Replays are kept 90 days.",
         pattern=r"^[1-9][0-9]{0,4}[smhdw]$",
+        examples=["24h", "14d"],
     ),
 ]
 Limit = Annotated[int, Field(description="How many rows to return (1-100).", ge=1, le=100)]

@@ -14,6 +14,7 @@ from mcp.types import ToolAnnotations
 from pydantic import ValidationError
 
 from sentry_replays_mcp.tools.kit.arguments import refused
+from sentry_replays_mcp.tools.kit.causes import named_causes
 from sentry_replays_mcp.tools.kit.errors import tool_errors
 from sentry_replays_mcp.tools.kit.schemas import compact
 
@@ -65,7 +66,9 @@ def define(
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         registry.append(
-            ToolSpec(fn.__name__, title, description.strip(), annotations, tool_errors(fn))
+            ToolSpec(
+                fn.__name__, title, description.strip(), annotations, tool_errors(named_causes(fn))
+            )
         )
         return fn
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sentry_replays_mcp.tools.api.models import ClickedNode, Selector
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.answer import answer
+from sentry_replays_mcp.tools.kit.click_elements import Found, clicked_elements
 from sentry_replays_mcp.tools.kit.paging import fit_page
 from sentry_replays_mcp.tools.kit.params import (
     Cursor,
@@ -232,12 +233,18 @@ class ClickRow(BaseModel):
     timestamp: datetime | None = None
     offset_ms: int | None = None
     element: str | None = None
+    selector: str | None = Field(None, description="The element's CSS path, from the recording.")
+    text: str | None = Field(None, description="The element's text, unless the SDK masked it.")
+    text_masked: bool | None = None
 
 
 class ClickList(BaseModel):
     replay_id: str
     organization: str
     clicks: list[ClickRow]
+    elements_note: str | None = Field(
+        None, description="Why some clicks have no element from the recording."
+    )
     next_cursor: str | None = Field(None, description="Pass as cursor to get the next page.")
 
 
@@ -256,14 +263,61 @@ def click_row(click: ClickedNode, origin: datetime | None) -> ClickRow:
     )
 
 
+def joined_rows(rows: list[ClickRow], found: Found) -> str | None:
+    """Each row with its element from the recording; the sentence saying why some have none."""
+    missing = 0
+    for row in rows:
+        element = found.elements.get(row.node_id) if row.node_id is not None else None
+        if element is None:
+            missing += row.element is None
+            continue
+        row.element = element.element or row.element
+        row.selector, row.text = element.selector, element.text
+        row.text_masked = True if element.masked else None
+    if not missing:
+        return None
+    clicks = r.plural(missing, "click")
+    if found.failure:
+        return f"{clicks} without an element: {found.failure}."
+    read = r.plural(found.pages_read, "page")
+    if found.more_pages:
+        return (
+            f"{clicks} without an element: their nodes are not in the click breadcrumbs of the "
+            f"first {read} of segments read (the rest was not read, to stay fast)."
+        )
+    return (
+        f"{clicks} without an element: the recording's click breadcrumbs do not name their "
+        "nodes (an SDK that does not record them, or a recording that is gone)."
+    )
+
+
+def _click_line(row: ClickRow, now: datetime) -> str:
+    when = r.offset(row.offset_ms) if row.offset_ms is not None else r.when(row.timestamp, now)
+    text = None
+    if row.text:
+        text = r.code(row.text, 80)
+    elif row.text_masked:
+        text = "(text masked)"
+    return "- " + r.joined(
+        [
+            when,
+            f"node {row.node_id}" if row.node_id is not None else None,
+            r.code(row.element) if row.element else None,
+            text,
+        ]
+    )
+
+
 @define(
     TOOLS,
     title="List clicked nodes",
     description="""
-List the clicks in one replay, in order: when (offset from the replay's start) and which DOM
-node (the rrweb node id, plus the element when the server sends it). Use it to see how much
-and where a user clicked; list_recording_segments tells what each click did.
-The project is taken from the replay when omitted.
+List the clicks in one replay, in order: when (offset from the replay's start), which DOM node
+(the rrweb node id) and the element clicked (tag, id, classes, role or test id, and its text
+unless masked), joined from the recording's click breadcrumbs; the result says when an
+element could not be found. Use it to see how much and where a user clicked;
+summarize_replay tells what each click led to. The project is taken from the replay when
+omitted.
 """,
 )
 async def list_clicked_nodes(
@@ -284,28 +338,22 @@ async def list_clicked_nodes(
     origin = found.replay.started_at if found.replay else None
     fitted = fit_page([click_row(click, origin) for click in page.items], cursor, page.next_cursor)
     rows, next_cursor = fitted.rows, fitted.next_cursor
+    wanted = {row.node_id for row in rows if row.node_id is not None and row.element is None}
+    note = joined_rows(rows, await clicked_elements(state, found, wanted))
     now = state.now()
     lines = [f"{r.plural(len(rows), 'click')} in replay {found.replay_id}:"]
-    for row in rows:
-        when = r.offset(row.offset_ms) if row.offset_ms is not None else r.when(row.timestamp, now)
-        lines.append(
-            "- "
-            + r.joined(
-                [
-                    when,
-                    f"node {row.node_id}" if row.node_id is not None else None,
-                    r.code(row.element) if row.element else None,
-                ]
-            )
-        )
+    lines += [_click_line(row, now) for row in rows]
     if not rows:
         lines.append("No clicks recorded.")
+    if note:
+        lines.append(note)
     if next_cursor:
         lines.append(f'More clicks: call list_clicked_nodes with cursor="{next_cursor}".')
     out = ClickList(
         replay_id=found.replay_id,
         organization=found.organization,
         clicks=rows,
+        elements_note=note,
         next_cursor=next_cursor,
     )
     return answer(state, "\n".join(lines), out)

@@ -139,3 +139,95 @@ async def test_viewers_need_event_read(demo: DemoSentry):
         )
         result = await client.call_tool("list_replay_viewers", {"replay_id": demo.story_replay_id})
     assert result.is_error and "event:read" in text_of(result)
+
+
+# -- clicked nodes joined with the recording's click breadcrumbs -------------------------------
+
+RECORDING = r"recording-segments/$"
+CLICKS = r"clicks/$"
+
+
+def _click_breadcrumb(node_id: int, tag: str, text: str, attributes: dict, at: float) -> dict:
+    """A `ui.click` breadcrumb as the browser SDK writes it: `message` the CSS path, `data`
+    the node id and the element (sentry-javascript
+    packages/replay-internal/src/coreHandlers/handleDom.ts, getBaseDomBreadcrumb, with
+    attributes from util/getAttributesToRecord.ts, where data-testid becomes testId)."""
+    return {
+        "type": 5,
+        "timestamp": at * 1000,
+        "data": {
+            "tag": "breadcrumb",
+            "payload": {
+                "timestamp": at,
+                "type": "default",
+                "category": "ui.click",
+                "message": f"body > form > {tag}",
+                "data": {
+                    "nodeId": node_id,
+                    "node": {
+                        "id": node_id,
+                        "tagName": tag,
+                        "textContent": text,
+                        "attributes": attributes,
+                    },
+                },
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize("dialect", ["sentry"])
+async def test_clicked_nodes_name_their_elements_from_the_recording(mcp_server, demo):
+    async with Client(mcp_server) as client:
+        result = await client.call_tool(
+            "list_clicked_nodes", {"replay_id": demo.story_replay_id, "limit": 10}
+        )
+    text = text_of(result)
+    clicks = result.structured_content["clicks"]
+    assert clicks and all(c.get("element") and c.get("selector") for c in clicks), clicks
+    pay = next(c for c in clicks if "pay-now" in c["element"])
+    assert pay["element"].startswith("button#pay-now") and pay["text"] == "Pay now"
+    assert f"node {pay['node_id']} · `{pay['element']}` · `Pay now`" in text
+    assert "without an element" not in text
+    pages = [r for r in demo.requests if "recording-segments" in r.path]
+    assert 1 <= len(pages) <= 3
+
+
+@pytest.mark.parametrize("dialect", ["sentry"])
+async def test_masked_text_and_missing_nodes_are_said(mcp_server, demo):
+    start = 1_796_032_800.0  # the join is by node id; the time only has to be plausible
+    clicks = [
+        {"node_id": 7, "timestamp": "2026-11-30T10:00:05+00:00"},
+        {"node_id": 8, "timestamp": "2026-11-30T10:00:09+00:00"},
+    ]
+    crumbs = [
+        _click_breadcrumb(
+            7, "BUTTON", "****", {"id": "pay", "class": "btn", "testId": "pay"}, start + 5
+        )
+    ]
+    demo.faults.add(path=CLICKS, status=200, body={"data": clicks})
+    demo.faults.add(path=RECORDING, status=200, body=[crumbs])
+    async with Client(mcp_server) as client:
+        result = await client.call_tool("list_clicked_nodes", {"replay_id": demo.story_replay_id})
+    text = text_of(result)
+    rows = result.structured_content["clicks"]
+    assert rows[0]["element"] == 'button#pay.btn[testId="pay"]' and rows[0]["text_masked"]
+    assert "text" not in rows[0] and "****" not in text and "(text masked)" in text
+    assert "element" not in rows[1]
+    assert result.structured_content["elements_note"] == (
+        "1 click without an element: the recording's click breadcrumbs do not name their "
+        "nodes (an SDK that does not record them, or a recording that is gone)."
+    )
+
+
+@pytest.mark.parametrize("dialect", ["sentry"])
+async def test_a_recording_that_cannot_be_read_is_said(mcp_server, demo):
+    demo.faults.add(path=RECORDING, status=500, body={"detail": "boom"}, times=None)
+    async with Client(mcp_server) as client:
+        result = await client.call_tool(
+            "list_clicked_nodes", {"replay_id": demo.story_replay_id, "limit": 3}
+        )
+    text = text_of(result)
+    assert not result.is_error, text
+    assert "3 clicks without an element: the recording could not be read (Sentry failed" in text
+    assert all("node " in line for line in text.splitlines()[1:4])

@@ -40,7 +40,7 @@ class ReplayUserOut(BaseModel):
     location: str | None = None
 
 
-class LinkedError(BaseModel):
+class LinkedErrorRow(BaseModel):
     event_id: str
     issue_id: str | None = None
     issue: str | None = Field(None, description="The issue's short id, e.g. 'CHECKOUT-3'.")
@@ -71,7 +71,7 @@ class ReplayDetails(BaseModel):
     urls: list[str] | None = None
     more_urls: int | None = None
     error_ids: list[str] | None = None
-    linked_errors: list[LinkedError] | None = Field(
+    linked_errors: list[LinkedErrorRow] | None = Field(
         None, description="The linked error events with their issues, when Sentry told them."
     )
     trace_ids: list[str] | None = None
@@ -316,7 +316,7 @@ async def get_replay(
 
 async def _linked_errors(
     state: ToolState, organization: str, event_ids: list[str] | None
-) -> list[LinkedError] | None:
+) -> list[LinkedErrorRow] | None:
     """The issue and title of each linked error event (Sentry's replays-events-meta); None
     when Sentry does not tell (the endpoint is private and may be missing or refused)."""
     if not event_ids:
@@ -328,8 +328,8 @@ async def _linked_errors(
     return [_linked(event) for event in events if event.id in event_ids]
 
 
-def _linked(event: ErrorEvent) -> LinkedError:
-    return LinkedError(
+def _linked(event: ErrorEvent) -> LinkedErrorRow:
+    return LinkedErrorRow(
         event_id=event.id,
         issue_id=event.issue_id,
         issue=r.clean(event.issue, 40) if event.issue else None,

@@ -335,6 +335,8 @@ async def list_replays(
             "other arguments."
         )
     elif rows:
-        lines.append("Next: get_replay or list_recording_segments with one of these replay ids.")
+        lines.append(
+            "Next: summarize_replay (what happened) or get_replay with one of these replay ids."
+        )
     model = ReplayList(organization=org, replays=rows, next_cursor=next_cursor)
     return answer(state, "\n".join(lines), model)

@@ -212,7 +212,11 @@ async def list_selectors(
     if not rows:
         lines.append("None found. Widen stats_period or drop the query.")
     if next_cursor:
-        again = {"organization": organization, "project": project, "stats_period": stats_period}
+        again: dict[str, object] = {
+            "organization": organization,
+            "project": project,
+            "stats_period": stats_period,
+        }
         again |= {"sort": sort, "query": query, "limit": limit, "cursor": next_cursor}
         lines.append(f"More available: call {call_hint('list_selectors', again)}.")
     if rows:

@@ -56,6 +56,10 @@ def _str(value: Any, limit: int) -> str | None:
     return r.clean(value, limit) or None if isinstance(value, str) else None
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _short(tag: str | None, attributes: dict[str, Any]) -> str | None:
     ident = _str(attributes.get("id"), 60)
     classes = _str(attributes.get("class"), 120)
@@ -73,14 +77,14 @@ def element_of(payload: dict[str, Any]) -> Element | None:
     data = payload.get("data")
     if not isinstance(data, dict):
         return None
-    node = data.get("node") if isinstance(data.get("node"), dict) else {}
+    node = _dict(data.get("node"))
     node_id = data.get("nodeId", node.get("id"))
     if not isinstance(node_id, int) or isinstance(node_id, bool):
         return None
-    attributes = node.get("attributes") if isinstance(node.get("attributes"), dict) else {}
+    attributes = _dict(node.get("attributes"))
     tag = _str(node.get("tagName"), 40)
     text = _str(node.get("textContent"), 200)
-    masked = bool(text) and set(text.replace(" ", "")) == {"*"}
+    masked = text is not None and set(text.replace(" ", "")) == {"*"}
     return Element(
         node_id=node_id,
         selector=_str(payload.get("message"), 300),

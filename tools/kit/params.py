@@ -8,6 +8,7 @@ schema.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -104,7 +105,7 @@ def check_around(value: str | None, around_ms: float | None, duration: float | N
         )
 
 
-def focus_notes(notes: list[str], kinds: list[str] | None, requests_shown: bool) -> list[str]:
+def focus_notes(notes: list[str], kinds: Sequence[str] | None, requests_shown: bool) -> list[str]:
     """The summary's "left out" notes, true to the kinds asked for: successful requests are
     not "only counted" when the timeline lists them, and a timeline cut to some kinds says so."""
     kept = [n for n in notes if not (requests_shown and "successful requests" in n)]

@@ -7,16 +7,27 @@ from typing import Annotated
 
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from sentry_replays_mcp.tools.api.models import Replay
+from sentry_replays_mcp.tools.api.errors import SentryError
+from sentry_replays_mcp.tools.api.models import ErrorEvent, Replay
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.answer import answer
-from sentry_replays_mcp.tools.kit.facts import MAX_IDS, MAX_TAGS, MAX_URLS, name_version, problems
+from sentry_replays_mcp.tools.kit.facts import (
+    MAX_IDS,
+    MAX_TAGS,
+    MAX_URLS,
+    client_text,
+    device_name,
+    name_version,
+    problems,
+    releases_of,
+    replay_link,
+)
 from sentry_replays_mcp.tools.kit.params import Detail, Organization, Project, ReplayRef
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
 from sentry_replays_mcp.tools.kit.resolve import resolve
-from sentry_replays_mcp.tools.kit.state import state_of
+from sentry_replays_mcp.tools.kit.state import ToolState, state_of
 
 TOOLS: list[ToolSpec] = []
 
@@ -29,9 +40,18 @@ class ReplayUserOut(BaseModel):
     location: str | None = None
 
 
+class LinkedErrorRow(BaseModel):
+    event_id: str
+    issue_id: str | None = None
+    issue: str | None = Field(None, description="The issue's short id, e.g. 'CHECKOUT-3'.")
+    title: str | None = None
+    timestamp: datetime | None = None
+
+
 class ReplayDetails(BaseModel):
     id: str
     organization: str
+    url: str | None = Field(None, description="The replay in Sentry's web app.")
     project_id: str | None = None
     archived: bool = False
     started_at: datetime | None = None
@@ -51,6 +71,9 @@ class ReplayDetails(BaseModel):
     urls: list[str] | None = None
     more_urls: int | None = None
     error_ids: list[str] | None = None
+    linked_errors: list[LinkedErrorRow] | None = Field(
+        None, description="The linked error events with their issues, when Sentry told them."
+    )
     trace_ids: list[str] | None = None
     tags: dict[str, list[str]] | None = None
 
@@ -66,11 +89,6 @@ def _counts(replay: Replay) -> dict[str, int] | None:
         "urls": replay.count_urls,
     }
     return {name: value for name, value in counts.items() if value is not None} or None
-
-
-def _device(replay: Replay) -> str | None:
-    parts = (replay.device.family, replay.device.brand, replay.device.model)
-    return r.clean(r.joined([v for v in parts if v != "Other"], " "), 80) or None
 
 
 def _cleaned(value: str | None, limit: int) -> str | None:
@@ -104,12 +122,12 @@ def details_of(replay: Replay, org: str, full: bool) -> ReplayDetails:
         duration_seconds=replay.duration,
         user=_user(replay),
         environment=_cleaned(replay.environment, 60),
-        releases=[r.clean(v, 80) for v in replay.releases[:10]] or None,
+        releases=releases_of(replay) or None,
         platform=_cleaned(replay.platform, 40),
         replay_type=_cleaned(replay.replay_type, 40),
         browser=name_version(replay.browser.name, replay.browser.version),
         os=name_version(replay.os.name, replay.os.version),
-        device=_device(replay),
+        device=device_name(replay.device),
         activity=replay.activity,
         counts=_counts(replay),
         urls=[r.clean(u, 300) for u in replay.urls[: MAX_URLS[detail]]] or None,
@@ -149,8 +167,10 @@ def _summary_lines(d: ReplayDetails, now: datetime) -> list[str]:
             ", ",
         )
     )
-    client = [r.data(v) if v else None for v in (d.browser, d.os, d.device)]
-    client.append(f"SDK {r.data(d.sdk)}" if d.sdk else None)
+    client = [
+        client_text(d.browser, d.os, d.device, d.platform),
+        f"SDK {r.data(d.sdk)}" if d.sdk else None,
+    ]
     if any(client):
         lines.append(f"- Client: {r.joined(client, ', ')}")
     return lines + _count_lines(d.counts or {}, d.activity)
@@ -193,7 +213,7 @@ def _list_sections(d: ReplayDetails, replay: Replay) -> list[str]:
             lines.append(f"… {d.more_urls} more (detail='full' shows up to {MAX_URLS['full']})")
     if d.error_ids:
         lines.append(f"## Linked errors ({len(replay.error_ids)})")
-        lines += [f"- event {e}" for e in d.error_ids]
+        lines += _error_lines(d)
         hidden = len(replay.error_ids) - len(d.error_ids)
         if hidden > 0:
             lines.append(f"… {hidden} more (detail='full' shows up to {MAX_IDS['full']})")
@@ -205,6 +225,37 @@ def _list_sections(d: ReplayDetails, replay: Replay) -> list[str]:
         lines += [
             f"- {r.data(k)}: " + ", ".join(r.code(v, 100) for v in vs) for k, vs in d.tags.items()
         ]
+    return lines
+
+
+def _error_lines(d: ReplayDetails) -> list[str]:
+    known = {e.event_id: e for e in d.linked_errors or []}
+    lines = []
+    for event_id in d.error_ids or []:
+        found = known.get(event_id)
+        if found is None:
+            lines.append(f"- event {r.hexid(event_id)}")
+            continue
+        issue = r.joined(
+            [
+                r.data(found.issue, 40) if found.issue else None,
+                found.issue_id and f"(id {found.issue_id})",
+            ],
+            " ",
+        )
+        lines.append(
+            "- "
+            + r.joined(
+                [
+                    f"issue {issue}" if issue else "issue unknown",
+                    r.code(found.title, 160) if found.title else None,
+                    f"event {r.hexid(event_id)}",
+                ],
+                " · ",
+            )
+        )
+    if d.linked_errors is None:
+        lines.append("(Sentry did not tell these events' issues and titles.)")
     return lines
 
 
@@ -223,7 +274,12 @@ def details_text(d: ReplayDetails, replay: Replay, now: datetime) -> str:
     lines.append("## Summary")
     lines += _summary_lines(d, now)
     lines += _list_sections(d, replay)
-    lines.append(f"Next: list_recording_segments with replay_id {d.id} shows what the user did.")
+    if d.url:
+        lines.append(f"Open in Sentry: {r.ident(d.url, 300)}")
+    lines.append(
+        f"Next: summarize_replay with replay_id {d.id} tells what the user did and what went "
+        "wrong (around='m:ss' zooms in); list_recording_segments shows the raw events."
+    )
     return "\n".join(lines)
 
 
@@ -238,7 +294,8 @@ the ids of linked error events. detail='full' adds trace ids, tags and the SDK.
 Use it when you have a replay id or a Sentry replay URL (https://acme.sentry.io/replays/<id>/),
 e.g. from list_replays or from an issue. Deleted replays are reported as archived.
 
-Next: list_recording_segments for what the user did, list_clicked_nodes for clicks.
+Next: summarize_replay for what the user did and what went wrong before each error,
+list_recording_segments for the raw events, list_clicked_nodes for clicks.
 """,
 )
 async def get_replay(
@@ -252,4 +309,30 @@ async def get_replay(
     found = await resolve(state, replay_id, organization, project, need_project=False, read="fresh")
     assert found.replay is not None  # read="fresh" always reads it
     details = details_of(found.replay, found.organization, detail == "full")
+    details.url = replay_link(state.client.base_url, found.organization, found.replay_id)
+    details.linked_errors = await _linked_errors(state, found.organization, details.error_ids)
     return answer(state, details_text(details, found.replay, state.now()), details)
+
+
+async def _linked_errors(
+    state: ToolState, organization: str, event_ids: list[str] | None
+) -> list[LinkedErrorRow] | None:
+    """The issue and title of each linked error event (Sentry's replays-events-meta); None
+    when Sentry does not tell (the endpoint is private and may be missing or refused)."""
+    if not event_ids:
+        return []
+    try:
+        events = await state.client.list_error_events(organization, event_ids)
+    except SentryError:
+        return None
+    return [_linked(event) for event in events if event.id in event_ids]
+
+
+def _linked(event: ErrorEvent) -> LinkedErrorRow:
+    return LinkedErrorRow(
+        event_id=event.id,
+        issue_id=event.issue_id,
+        issue=r.clean(event.issue, 40) if event.issue else None,
+        title=r.clean(event.title, 200) if event.title else None,
+        timestamp=event.timestamp,
+    )

@@ -15,7 +15,15 @@ from pydantic import BaseModel, Field
 from sentry_replays_mcp.tools.api.models import Replay
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.answer import answer
-from sentry_replays_mcp.tools.kit.facts import MAX_IDS, first_url, name_version, user_of
+from sentry_replays_mcp.tools.kit.facts import (
+    MAX_IDS,
+    client_text,
+    device_name,
+    first_url,
+    name_version,
+    releases_of,
+    user_of,
+)
 from sentry_replays_mcp.tools.kit.paging import fit_page
 from sentry_replays_mcp.tools.kit.params import (
     Cursor,
@@ -26,6 +34,7 @@ from sentry_replays_mcp.tools.kit.params import (
     Query,
     StatsPeriod,
 )
+from sentry_replays_mcp.tools.kit.ranking import UNKNOWN_NOTE, count_cell
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
 from sentry_replays_mcp.tools.kit.state import state_of
 
@@ -58,6 +67,8 @@ SUMMARY_FIELDS = (
     "user",
     "browser",
     "os",
+    "device",
+    "platform",
     "environment",
     "count_errors",
     "count_rage_clicks",
@@ -73,9 +84,7 @@ FULL_FIELDS = (
     "count_infos",
     "activity",
     "releases",
-    "device",
     "sdk",
-    "platform",
     "dist",
     "error_ids",
     "trace_ids",
@@ -95,6 +104,8 @@ class ReplayRow(BaseModel):
     first_url: str | None = None
     browser: str | None = None
     os: str | None = None
+    device: str | None = None
+    platform: str | None = None
     environment: str | None = None
     archived: bool | None = None
     # detail="full" only
@@ -122,12 +133,14 @@ def row_of(replay: Replay, full: bool) -> ReplayRow:
         first_url=first_url(replay),
         browser=name_version(replay.browser.name, replay.browser.version),
         os=name_version(replay.os.name, replay.os.version),
+        device=device_name(replay.device),
+        platform=r.clean(replay.platform, 40) if replay.platform else None,
         environment=r.clean(replay.environment, 60) if replay.environment else None,
         archived=True if replay.archived else None,
     )
     if full:
         row.count_segments = replay.count_segments
-        row.releases = [r.clean(v, 80) for v in replay.releases[:5]] or None
+        row.releases = releases_of(replay)[:5] or None
         row.error_ids = [r.clean(v, 40) for v in replay.error_ids[: MAX_IDS["summary"]]] or None
     return row
 
@@ -170,14 +183,23 @@ def _name(label: str | None) -> str | None:
     return head if head and tail[:1].isdigit() else label
 
 
+def _client_name(row: ReplayRow) -> str | None:
+    """The browser, or for a mobile app (no browser) the device, else the app's platform."""
+    return _name(row.browser) or row.device or row.platform
+
+
+def _cell(value: str) -> str:
+    """A label in a comma-separated row: a code span when it holds a comma."""
+    return r.code(value, 40) if "," in value else r.data(value, 40)
+
+
 def line_of(row: ReplayRow, common: Common, now: datetime) -> str:
     if row.archived:
         return f"{r.hexid(row.id)},deleted (archived stub, no data)"
     counts = "/".join(
-        "?" if n is None else str(n)
-        for n in (row.count_errors, row.count_rage_clicks, row.count_dead_clicks)
+        count_cell(n) for n in (row.count_errors, row.count_rage_clicks, row.count_dead_clicks)
     )
-    client = "/".join(r.data(v, 40) for v in (_name(row.browser), _name(row.os)) if v)
+    client = "/".join(_cell(v) for v in (_client_name(row), _name(row.os)) if v)
     unusual_env = row.environment and row.environment != common.environment
     parts = [
         r.hexid(row.id),
@@ -197,11 +219,10 @@ def _full_detail(row: ReplayRow, now: datetime) -> str:
     """The second line of a row in detail='full'; empty in summary."""
     if row.count_segments is None and not row.releases and not row.error_ids:
         return ""
-    client = [r.data(row.browser) if row.browser else None, r.data(row.os) if row.os else None]
     return r.joined(
         [
             r.when(row.started_at, now),
-            r.joined(client, ", ") or None,
+            client_text(row.browser, row.os, row.device, row.platform),
             r.plural(row.count_segments, "segment") if row.count_segments is not None else None,
             "release " + ", ".join(r.data(v) for v in row.releases) if row.releases else None,
             "errors " + ", ".join(row.error_ids) if row.error_ids else None,
@@ -224,7 +245,15 @@ def header_of(count: int, scope: str, common: Common, rows: list[ReplayRow]) -> 
     )
     if shared:
         lines.append(f"{shared[0].upper()}{shared[1:]}.")
-    lines.append("id,started (ago),duration,user,errors/rage/dead clicks,first page,browser/OS,env")
+    lines.append(
+        "id,started (ago),duration,user,errors/rage/dead clicks,first page,browser or device/OS,env"
+    )
+    live = [row for row in rows if not row.archived]
+    counts = [
+        n for row in live for n in (row.count_errors, row.count_rage_clicks, row.count_dead_clicks)
+    ]
+    if any(n is None for n in counts):
+        lines.append(UNKNOWN_NOTE)
     return lines
 
 
@@ -306,6 +335,8 @@ async def list_replays(
             "other arguments."
         )
     elif rows:
-        lines.append("Next: get_replay or list_recording_segments with one of these replay ids.")
+        lines.append(
+            "Next: summarize_replay (what happened) or get_replay with one of these replay ids."
+        )
     model = ReplayList(organization=org, replays=rows, next_cursor=next_cursor)
     return answer(state, "\n".join(lines), model)

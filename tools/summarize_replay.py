@@ -20,6 +20,8 @@ from sentry_replays_mcp.tools.kit.params import (
     Organization,
     Project,
     ReplayRef,
+    check_around,
+    focus_notes,
     parse_around,
 )
 from sentry_replays_mcp.tools.kit.reading import read_recording
@@ -137,6 +139,7 @@ async def summarize_replay(
     found = await resolve(state, where, read="always")
     assert found.replay is not None  # read="always" always reads it
     replay = found.replay
+    check_around(around, around_ms, None if replay.archived else replay.duration)
     digest = Digest(start_ms(replay))
     out = ReplaySummary(
         replay_id=where.replay_id,
@@ -158,8 +161,8 @@ async def summarize_replay(
     digest.finish()
     take_digest(out, digest)
     out.linked_errors, out.linked_errors_note = errors or None, note
-    out.left_out = left_out(digest, complete)
     chosen = frozenset().union(*(GROUPS[k] for k in kinds)) if kinds else DEFAULT_KINDS
+    out.left_out = focus_notes(left_out(digest, complete), kinds, ev.REQUEST in chosen)
     focus = (around_ms, window_seconds)
     return answer(state, fitted(out, replay, digest, chosen, focus, CAPS[detail], now), out)
 

@@ -110,3 +110,63 @@ async def test_a_replay_that_names_no_valid_project(mcp_server, demo: DemoSentry
     assert "does not say which project it belongs to: pass project" in text_of(segments)
     assert "admin" not in text_of(segments)
     assert all("admin" not in r.path for r in demo.requests)
+
+
+@pytest.mark.parametrize(
+    "tool,arguments",
+    [
+        ("list_replays", {"project": "no-such-project"}),
+        ("list_selectors", {"project": ["no-such-project"]}),
+        ("count_replays", {"issue_ids": [1], "project": "no-such-project"}),
+    ],
+)
+async def test_an_unknown_project_is_not_found_not_a_scope(mcp_server, demo, tool, arguments):
+    """Sentry answers a project filter it cannot match with 403; a read of the organization
+    without the filter shows the token's scope is fine, so the project is named as the cause."""
+    async with Client(mcp_server) as client:
+        result = await client.call_tool(tool, arguments)
+    text = text_of(result)
+    assert result.is_error
+    assert f"Organization '{demo.organization}' has no project `no-such-project`" in text
+    assert "check the project slug or id" in text and "scope" not in text
+
+
+async def test_a_missing_scope_is_still_told_as_one(mcp_server, demo: DemoSentry):
+    demo.faults.add(path=LIST, status=403, body={"detail": "nope"}, times=None)
+    async with Client(mcp_server) as client:
+        result = await client.call_tool("list_replays", {"project": "checkout"})
+    assert result.is_error and "'org:read' scope" in text_of(result)
+
+
+@pytest.mark.parametrize(
+    "around,expected",
+    [
+        ("1:60", "Invalid around '1:60': minutes and seconds go from 00 to 59; use an offset"),
+        ("1:75:00", "Invalid around '1:75:00': minutes and seconds go from 00 to 59"),
+        ("59:00", "around '59:00' is past the end of this replay, which lasted 4:22: use an "
+         "offset from 0:00 to 4:22."),
+    ],
+)  # fmt: skip
+async def test_an_around_outside_the_replay_is_one_sentence(mcp_server, demo, around, expected):
+    async with Client(mcp_server) as client:
+        result = await client.call_tool(
+            "summarize_replay", {"replay_id": demo.story_replay_id, "around": around}
+        )
+    text = text_of(result)
+    assert result.is_error and expected in text, text
+    assert not any("recording-segments" in request.path for request in demo.requests)
+
+
+async def test_kinds_notes_match_what_is_shown(mcp_server, demo: DemoSentry):
+    async with Client(mcp_server) as client:
+        network = await client.call_tool(
+            "summarize_replay", {"replay_id": demo.story_replay_id, "kinds": ["network"]}
+        )
+        default = await client.call_tool("summarize_replay", {"replay_id": demo.story_replay_id})
+    shown = network.structured_content
+    assert any("GET " in m["text"] or "POST " in m["text"] for m in shown["timeline"])
+    assert not any("only counted" in note for note in shown["left_out"])
+    assert "the timeline shows only network (the counts cover every kind)" in shown["left_out"]
+    assert any(
+        "successful requests only counted" in n for n in default.structured_content["left_out"]
+    )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sentry_replays_mcp.tools.api.models import Replay
+import re
+from urllib.parse import urlsplit
+
+from sentry_replays_mcp.tools.api.models import Device, Replay
 from sentry_replays_mcp.tools.kit import text as r
 
 MAX_URLS = {"summary": 10, "full": 40}
@@ -36,3 +39,64 @@ def first_url(replay: Replay) -> str | None:
 def start_ms(replay: Replay | None) -> float | None:
     """When the replay started, in epoch milliseconds: what offsets count from."""
     return replay.started_at.timestamp() * 1000 if replay and replay.started_at else None
+
+
+# SDK labels (browser, OS, device) of a few plain words are shown bare; anything else is
+# untrusted text and goes in a code span.
+_LABEL = re.compile(r"[\w .,:@+()/'-]{1,60}")
+MOBILE_PLATFORMS = {"android": "Android", "cocoa": "iOS", "java": "Android"}
+
+
+def label(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = r.clean(value, 80)
+    return text if _LABEL.fullmatch(text) and text.count(" ") <= 5 else r.code(text, 80)
+
+
+def device_name(device: Device) -> str | None:
+    """The device said once: brand, name and model, each adding only its new words
+    ('Samsung SM-S918B', not 'Samsung SM-S918B Samsung SM-S918B'); the family only when
+    nothing else is known; 'Other' is no name."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    parts = [device.brand, device.name, device.model]
+    if not any(parts):
+        parts = [device.family]
+    for part in parts:
+        if not part or part == "Other":
+            continue
+        for word in part.split():
+            if word.lower() not in seen:
+                kept.append(word)
+                seen.add(word.lower())
+    return r.clean(" ".join(kept), 80) or None
+
+
+def releases_of(replay: Replay) -> list[str]:
+    """The replay's releases: the field, else the `release` tag (where some servers keep it)."""
+    found = replay.releases or replay.tags.get("release", [])
+    return [r.clean(v, 80) for v in found[:10] if v]
+
+
+def client_text(
+    browser: str | None, os: str | None, device: str | None, platform: str | None
+) -> str | None:
+    """'Chrome 128.0.6613 on Mac OS X 14.6, Apple Mac'; a mobile app has no browser:
+    'Android app on Android 14, Samsung SM-S918B'."""
+    app = MOBILE_PLATFORMS.get((platform or "").lower())
+    what = label(browser) or (f"{app} app" if app else None)
+    where = f"on {label(os)}" if os else None
+    head = r.joined([what, where], " ")
+    return r.joined([head or None, label(device)], ", ") or None
+
+
+def replay_link(api_base: str, organization: str, replay_id: str) -> str:
+    """The replay's page in Sentry: https://{org}.sentry.io/replays/{id}/ on sentry.io,
+    {SENTRY_URL}/organizations/{org}/replays/{id}/ on a self-hosted Sentry."""
+    parts = urlsplit(api_base)
+    host = parts.hostname or ""
+    if host == "sentry.io" or host.endswith(".sentry.io"):
+        return f"https://{organization}.sentry.io/replays/{replay_id}/"
+    root = api_base.split("/api/0", 1)[0].rstrip("/")
+    return f"{root}/organizations/{organization}/replays/{replay_id}/"

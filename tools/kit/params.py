@@ -8,11 +8,13 @@ schema.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import Field
 
 from sentry_replays_mcp.tools.kit.errors import BadInput
+from sentry_replays_mcp.tools.kit.text import offset
 
 Organization = Annotated[
     str | None,
@@ -49,6 +51,7 @@ StatsPeriod = Annotated[
         description="Relative time window: a number and a unit s, m, h, d or w, e.g. '24h', "
         "'14d'. Replays are kept 90 days.",
         pattern=r"^[1-9][0-9]{0,4}[smhdw]$",
+        examples=["24h", "14d"],
     ),
 ]
 Limit = Annotated[int, Field(description="How many rows to return (1-100).", ge=1, le=100)]
@@ -70,14 +73,42 @@ Query = Annotated[
 ]
 
 _AROUND = re.compile(r"\+?(?:(\d+):)?(\d+):(\d\d(?:\.\d+)?)|\+?(\d+(?:\.\d+)?)s?")
+_AROUND_FORMS = "use an offset from the replay's start such as '2:05' (m:ss), '2:05.3', '1:02:05' or '125' (seconds)"
 
 
 def parse_around(value: str) -> float:
     """'2:05', '+2:05', '+2:05.3', '1:02:05', '125' or '125s' → milliseconds from the start."""
     match = _AROUND.fullmatch(value.strip())
     if not match:
-        raise BadInput(f"Invalid around {value!r}: use an offset such as '2:05' or '125' seconds.")
+        raise BadInput(f"Invalid around {value!r}: {_AROUND_FORMS}.")
     hours, minutes, seconds, plain = match.groups()
     if plain is not None:
         return float(plain) * 1000
+    if float(seconds) >= 60 or (hours is not None and int(minutes) > 59):
+        raise BadInput(
+            f"Invalid around {value!r}: minutes and seconds go from 00 to 59; {_AROUND_FORMS}."
+        )
     return ((int(hours or 0) * 60 + int(minutes)) * 60 + float(seconds)) * 1000
+
+
+def check_around(value: str | None, around_ms: float | None, duration: float | None) -> None:
+    """Refuse an offset past the end of a replay that lasted `duration` seconds."""
+    if value is None or around_ms is None or duration is None:
+        return
+    if around_ms > duration * 1000:
+        end = offset(duration * 1000).removeprefix("+")
+        raise BadInput(
+            f"around {value!r} is past the end of this replay, which lasted {end}: use an "
+            f"offset from 0:00 to {end}."
+        )
+
+
+def focus_notes(notes: list[str], kinds: Sequence[str] | None, requests_shown: bool) -> list[str]:
+    """The summary's "left out" notes, true to the kinds asked for: successful requests are
+    not "only counted" when the timeline lists them, and a timeline cut to some kinds says so."""
+    kept = [n for n in notes if not (requests_shown and "successful requests" in n)]
+    if kinds:
+        kept.append(
+            "the timeline shows only " + ", ".join(kinds) + " (the counts cover every kind)"
+        )
+    return kept

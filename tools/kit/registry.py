@@ -8,9 +8,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
 from mcp.types import ToolAnnotations
+from pydantic import ValidationError
 
+from sentry_replays_mcp.tools.kit.arguments import refused
+from sentry_replays_mcp.tools.kit.causes import named_causes
 from sentry_replays_mcp.tools.kit.errors import tool_errors
 from sentry_replays_mcp.tools.kit.schemas import compact
 
@@ -35,6 +39,26 @@ class ToolSpec:
         return self.annotations.read_only_hint is True
 
 
+class CheckedTool(Tool):
+    """The SDK's tool, whose refused arguments are told as one sentence per argument (what
+    was given and what the published schema allows) instead of the validator's dump."""
+
+    async def run(
+        self, arguments: dict[str, Any], context: Any, convert_result: bool = False
+    ) -> Any:
+        try:
+            return await super().run(arguments, context, convert_result=convert_result)
+        except ToolError as error:
+            cause = error.__cause__
+            if not (
+                isinstance(cause, ValidationError)
+                and cause.title == self.fn_metadata.arg_model.__name__
+            ):
+                raise
+            sentence = refused(cause, arguments, self.parameters)
+            raise ToolError(f"Error executing tool {self.name}: {sentence}") from cause
+
+
 def define(
     registry: list[ToolSpec], *, title: str, description: str, annotations: ToolAnnotations = READ
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -42,7 +66,9 @@ def define(
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         registry.append(
-            ToolSpec(fn.__name__, title, description.strip(), annotations, tool_errors(fn))
+            ToolSpec(
+                fn.__name__, title, description.strip(), annotations, tool_errors(named_causes(fn))
+            )
         )
         return fn
 
@@ -56,7 +82,7 @@ def build_tools(specs: Sequence[ToolSpec], *, read_only: bool) -> list[Tool]:
     for spec in specs:
         if read_only and not spec.read_only:
             continue
-        tool = Tool.from_function(
+        tool = CheckedTool.from_function(
             spec.handler,
             name=spec.name,
             title=spec.title,

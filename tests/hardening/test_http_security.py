@@ -174,10 +174,11 @@ async def test_two_authorization_or_host_headers_are_refused(
     right, wrong = ("Authorization", f"Bearer {TOKEN}"), ("Authorization", "Bearer wrong")
     with anyio.fail_after(10):
         async with httpx2.AsyncClient() as http:
-            statuses = [
-                (await http.post(server.endpoint, json=INITIALIZE, headers=[*pair, *MCP_HEADERS.items()])).status_code
-                for pair in ([wrong, right], [right, wrong], [right, right])
-            ]  # fmt: skip
+            statuses = []
+            for pair in ([wrong, right], [right, wrong], [right, right]):
+                headers = [*pair, *MCP_HEADERS.items()]
+                response = await http.post(server.endpoint, json=INITIALIZE, headers=headers)
+                statuses.append(response.status_code)
             health = await http.get(server.base + "/healthz", headers=[wrong, right])
         # Two Host headers: no HTTP client library sends them, so the request is written out.
         raw = (

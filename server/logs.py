@@ -2,8 +2,9 @@
 
 The MCP SDK's HTTP transports log session ids and whole messages below WARNING (the SSE
 transport, and sse_starlette under it, log every body received and sent at DEBUG: tool
-arguments and results, confirmation codes included). Their records below WARNING are dropped, and any text shaped
-like a confirmation code is replaced in every record that remains.
+arguments and results, confirmation codes included). Their records below WARNING are
+dropped, and any text shaped like a confirmation code is replaced in every record that
+remains.
 """
 
 from __future__ import annotations

@@ -42,8 +42,13 @@ def control(served):
 )
 def test_a_foreign_host_or_origin_cannot_inject_faults(control, headers, status):
     demo, http = control
-    for method, path in [("POST", "/__demo__/faults"), ("POST", "/__demo__/reset"),
-                         ("GET", "/__demo__/requests"), ("DELETE", "/__demo__/faults")]:  # fmt: skip
+    routes = [
+        ("POST", "/__demo__/faults"),
+        ("POST", "/__demo__/reset"),
+        ("GET", "/__demo__/requests"),
+        ("DELETE", "/__demo__/faults"),
+    ]
+    for method, path in routes:
         answer = http.request(method, path, json={"path": "replays/$"}, headers=headers)
         assert answer.status_code == status, (method, path, answer.text)
     assert len(demo.faults) == 0

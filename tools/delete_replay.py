@@ -130,8 +130,8 @@ def _own_project(replay: Replay) -> str | None:
 
 async def _holding(state: ToolState, where: Target, owner: str | None) -> str:
     """The project the DELETE will name, checked to hold the replay: the caller's project,
-    else the server's default, else the replay's own."""
-    named = where.project or state.project_or_default(None) or owner
+    else the replay's own, else the server's default (as for every tool)."""
+    named = where.project or owner or state.project_or_default(None)
     if named is None:
         raise ProjectUnknown(where.replay_id)
     if named == owner:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import anyio
+import anyio.lowlevel
 import pytest
 
 from sentry_replays_mcp.tools.kit import confirm
@@ -50,7 +51,7 @@ async def test_concurrent_claims_spend_a_code_once():
     won: list[bool] = []
 
     async def claim() -> None:
-        await anyio.sleep(0)  # all of them are started before any claims
+        await anyio.lowlevel.checkpoint()  # all of them start before any claims
         try:
             await codes.claim(code, BINDING)
             won.append(True)

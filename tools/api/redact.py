@@ -27,9 +27,7 @@ def _echoes(secret: str) -> set[str]:
 
 def redact(text: str, secrets: Iterable[str]) -> str:
     """`text` with every echo of each secret replaced by `[redacted]`."""
-    forms = sorted(
-        {form for s in secrets if len(s) >= MIN_SECRET for form in _echoes(s)}, key=len
-    )
+    forms = sorted({form for s in secrets if len(s) >= MIN_SECRET for form in _echoes(s)}, key=len)
     if not forms:
         return text
     pattern = re.compile("|".join(re.escape(form) for form in reversed(forms)), re.IGNORECASE)

@@ -40,6 +40,26 @@ async def confirm(client: Client, replay_id: str, code: str, **extra: object):
     return await client.call_tool("delete_replay", arguments)
 
 
+@pytest.mark.parametrize("dialect", ["sentry"])
+async def test_the_demo_answers_a_delete_as_sentry_does(demo: DemoSentry):
+    """204 whatever project the path names (deleting only in the project holding the replay),
+    404 for a replay already archived there: what the project check guards against."""
+    import httpx2
+
+    story = demo.story_replay_id
+    auth = {"Authorization": f"Bearer {demo.token}"}
+    async with httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(app=demo.app), base_url="http://demo.invalid/api/0/"
+    ) as http:
+        wrong = await http.delete(f"projects/acme/web-frontend/replays/{story}/", headers=auth)
+        assert wrong.status_code == 204 and story not in demo.data.deleted
+        right = await http.delete(f"projects/acme/checkout/replays/{story}/", headers=auth)
+        assert right.status_code == 204 and story in demo.data.deleted
+        again = await http.delete(f"projects/acme/checkout/replays/{story}/", headers=auth)
+        elsewhere = await http.delete(f"projects/acme/web-frontend/replays/{story}/", headers=auth)
+    assert again.status_code == 404 and elsewhere.status_code == 204
+
+
 async def test_without_confirm_nothing_is_deleted(mcp_server, demo: DemoSentry):
     async with Client(mcp_server) as client:
         result = await preview(client, demo.story_replay_id)

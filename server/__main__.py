@@ -14,6 +14,7 @@ import anyio
 
 from sentry_replays_mcp.server.app import build_server
 from sentry_replays_mcp.server.config import ConfigError, load_settings
+from sentry_replays_mcp.server.logs import configure_logging
 
 STOP_GRACE_SECONDS = 1.0
 
@@ -53,11 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         sys.stderr.write(f"sentry-replays-mcp: {error}\n")
         return 2
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings.log_level)
     server = build_server(settings)
     if settings.transport == "stdio":
         if sys.stdin.isatty():

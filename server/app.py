@@ -10,7 +10,9 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 import httpx2
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult, InputRequiredResult
 
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
@@ -121,6 +123,31 @@ class SharedState:
                 await state.aclose()
 
 
+READ_ONLY_REFUSAL = (
+    "{name} is not available: this server runs read-only; deleting is disabled "
+    "(it was started with --read-only or SENTRY_READ_ONLY=1)."
+)
+
+
+class ReplayServer(MCPServer[ToolState]):
+    """The SDK's server, except that a tool left out by read-only mode is refused with the
+    reason rather than as an unknown tool."""
+
+    def __init__(self, *args: Any, withheld: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._withheld = withheld
+
+    async def call_tool(
+        self,
+        name: str,
+        arguments: dict[str, Any],
+        context: Context[ToolState, Any] | None = None,
+    ) -> CallToolResult | InputRequiredResult:
+        if name in self._withheld:
+            raise ToolError(READ_ONLY_REFUSAL.format(name=name))
+        return await super().call_tool(name, arguments, context)
+
+
 def build_server(
     settings: Settings,
     *,
@@ -130,12 +157,16 @@ def build_server(
     """The MCP server for these settings. `transport` replaces the network and `clock` the
     time that "5m ago" is counted from (tests)."""
     shared = SharedState(settings, transport, clock)
-    server: MCPServer[ToolState] = MCPServer(
+    withheld = frozenset(
+        spec.name for spec in ALL_TOOLS if settings.read_only and not spec.read_only
+    )
+    server = ReplayServer(
         "sentry-replays",
         title="Sentry Replays",
         instructions=INSTRUCTIONS,
         version=package_version(),
         lifespan=shared.session,
         tools=build_tools(ALL_TOOLS, read_only=settings.read_only),
+        withheld=withheld,
     )
     return server

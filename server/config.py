@@ -217,7 +217,14 @@ def _port(port: int) -> None:
 
 
 def _http_token(http_token: str | None) -> None:
-    if http_token is not None and (len(http_token) < 16 or not http_token.isprintable()):
+    if http_token is None:
+        return
+    if http_token != http_token.strip():
+        raise ConfigError(
+            "MCP_HTTP_TOKEN (--http-token) must not begin or end with spaces: no caller could "
+            "ever send it."
+        )
+    if len(http_token) < 16 or not http_token.isprintable():
         raise ConfigError("MCP_HTTP_TOKEN (--http-token) must be at least 16 printable characters.")
 
 

@@ -1,9 +1,11 @@
 """Serving over HTTP (streamable HTTP at /mcp, or SSE at /sse), safely.
 
-- DNS-rebinding protection is always on: the Host and Origin headers are checked against
-  loopback names plus what `--allowed-host` / `--allowed-origin` add.
+- DNS-rebinding protection is always on, for every path (`/healthz` too): the Host and Origin
+  headers are checked against loopback names plus what `--allowed-host` / `--allowed-origin`
+  add. A request with more than one Host or Authorization header is refused (400): which one
+  counts would depend on who reads it.
 - Optional caller authentication: a bearer token (`MCP_HTTP_TOKEN`), compared in constant
-  time; `/healthz` stays open. Callers never send a Sentry token; the server uses its own.
+  time; `/healthz` needs none. Callers never send a Sentry token; the server uses its own.
 - Graceful shutdown on SIGINT/SIGTERM (uvicorn's): in-flight calls get a few seconds, then
   are cancelled, and the shared Sentry client is closed.
 """
@@ -20,7 +22,7 @@ from typing import Any
 
 import uvicorn
 from mcp.server.mcpserver import MCPServer
-from mcp.server.transport_security import TransportSecuritySettings
+from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -43,6 +45,35 @@ def security_for(settings: Settings) -> TransportSecuritySettings:
     return TransportSecuritySettings(
         enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins
     )
+
+
+SINGLE_HEADERS = (b"host", b"authorization")
+
+
+class HeaderGuard:
+    """In front of every route: one Host and at most one Authorization header (else 400), and
+    the Host and Origin checks of the MCP endpoints for every other path too (421 / 403)."""
+
+    def __init__(self, app: ASGIApp, security: TransportSecuritySettings) -> None:
+        self.app = app
+        self._checks = TransportSecurityMiddleware(security)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            names = [name.lower() for name, _ in scope["headers"]]
+            repeated = [n.decode() for n in SINGLE_HEADERS if names.count(n) > 1]
+            refusal: Response | None = None
+            if repeated:
+                refusal = JSONResponse(
+                    {"error": "ambiguous", "detail": f"Send one {repeated[0]} header."},
+                    status_code=400,
+                )
+            else:
+                refusal = await self._checks.validate_request(Request(scope))
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class BearerGuard:
@@ -84,7 +115,7 @@ def http_app(server: MCPServer[Any], settings: Settings) -> ASGIApp:
         )
     if settings.http_token:
         app = BearerGuard(app, settings.http_token, frozenset({HEALTH_PATH}))
-    return app
+    return HeaderGuard(app, security)
 
 
 def _bind(host: str, port: int) -> socket.socket:

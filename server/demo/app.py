@@ -9,7 +9,7 @@ headers the fault names, so a bare 429 can be faked); every request (except the
 arrives (its status is `PENDING` until the answer is ready).
 
 Control routes (need the demo's bearer token, outside `/api/0/`):
-`POST /__demo__/faults` (JSON object with the keys of `FaultSet.add`),
+`POST /__demo__/faults` (JSON object with the keys of `FaultSet.add`; `path` literal text),
 `DELETE /__demo__/faults`, `GET /__demo__/requests`, `POST /__demo__/reset`.
 """
 
@@ -290,6 +290,9 @@ class DemoSentry:
         return empty(404)
 
     async def _control(self, request: Request, path: str) -> Response:
+        refusal = control.foreign_caller(request)
+        if refusal is not None:
+            return refusal
         header = request.headers.get("authorization", "")
         if header.partition(" ")[2].strip() != self.token:
             return json_response({"detail": "Invalid token"}, 401)

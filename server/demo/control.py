@@ -1,6 +1,9 @@
 """The demo's control routes under `/__demo__/`: faults, the request log and reset.
 
-`DemoSentry` checks the bearer token, then looks up `(path, method)` in `ROUTES`.
+`DemoSentry` checks the caller (`foreign_caller`) and the bearer token, then looks up
+`(path, method)` in `ROUTES`. The demo's token is no secret, so the control routes also answer
+only requests addressed to a loopback name or to the address the demo listens on, and no page
+of another origin: a web page that rebinds its own name to this machine cannot inject faults.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,6 +21,28 @@ from .web import empty, json_response
 
 if TYPE_CHECKING:
     from .app import DemoSentry
+
+
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _hostname(value: str) -> str:
+    try:
+        return (urlsplit(value if "//" in value else f"//{value}").hostname or "").lower()
+    except ValueError:  # an unclosed [IPv6 address
+        return ""
+
+
+def foreign_caller(request: Request) -> Response | None:
+    """The refusal for a request with a foreign Host (421) or Origin (403), else None."""
+    listening = str((request.scope.get("server") or ("",))[0])
+    host = _hostname(request.headers.get("host", ""))
+    if host not in LOOPBACK_NAMES and host != listening.lower():
+        return json_response({"detail": "Control routes answer only loopback Host names."}, 421)
+    origin = request.headers.get("origin")
+    if origin is not None and _hostname(origin) not in LOOPBACK_NAMES:
+        return json_response({"detail": "Control routes answer no other origin."}, 403)
+    return None
 
 
 async def add_fault(demo: DemoSentry, request: Request) -> Response:

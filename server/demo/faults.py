@@ -1,8 +1,10 @@
 """Fault injection and the request log of the demo Sentry.
 
 A fault answers instead of the real route when its `path` regex is found in the URL
-path after `/api/0/` (and its method, if given, matches). Faults are checked before
-authentication, so they can fake 401/403 too; the request is still logged.
+path after `/api/0/` (and its method, if given, matches). In process (`FaultSet.add`, for
+tests) `path` is a regex; through the control route it is literal text (`literal_pattern`).
+Faults are checked before authentication, so they can fake 401/403 too; the request is still
+logged.
 The fault's response has exactly the status, body and headers the fault names
 (no rate-limit headers are added), plus a content type derived from the body.
 """
@@ -127,6 +129,22 @@ def _split(body: bytes, n: int) -> list[bytes]:
     return [body[i : i + size] for i in range(0, len(body), size)]
 
 
+MAX_PATH = 500
+_LITERAL = re.compile(r"\^?[^\\^$*+?()\[\]{}|]*\$?")  # a dot is a dot
+
+
+def literal_pattern(path: Any) -> str:
+    """The regex for a control route's literal `path` (optionally anchored by `^` / `$`)."""
+    if not isinstance(path, str) or len(path) > MAX_PATH or not _LITERAL.fullmatch(path):
+        raise ValueError(
+            f"path must be literal text of at most {MAX_PATH} characters, optionally starting "
+            "with ^ or ending with $ (no other regex syntax)"
+        )
+    start, end = path.startswith("^"), path.endswith("$") and len(path) > int(path[:1] == "^")
+    middle = path[1 if start else 0 : len(path) - 1 if end else len(path)]
+    return ("^" if start else "") + re.escape(middle) + ("$" if end else "")
+
+
 FAULT_KEYS = {
     "path",
     "method",
@@ -181,6 +199,9 @@ class FaultSet:
         return fault
 
     def add_from_json(self, spec: Any) -> Fault:
+        """A fault from the control route: its `path` is literal text, not a regex (a caller's
+        regex could take exponential time on every request), found anywhere in the path, or
+        at its start with a leading `^`, or at its end with a trailing `$`."""
         if not isinstance(spec, dict) or "path" not in spec:
             raise ValueError("expected a JSON object with at least `path`")
         unknown = set(spec) - FAULT_KEYS
@@ -189,7 +210,7 @@ class FaultSet:
         headers = spec.get("headers")
         if headers is not None and not isinstance(headers, dict):
             raise ValueError("headers must be an object")
-        return self.add(**spec)
+        return self.add(**{**spec, "path": literal_pattern(spec["path"])})
 
     def clear(self) -> None:
         with self._lock:

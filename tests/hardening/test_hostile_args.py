@@ -342,7 +342,7 @@ def test_no_delete_without_the_code_for_that_replay(harness: Harness):
     assert not preview.is_error, all_text(preview)
     code = preview.structured_content["confirmation_code"]
     archived = set(demo.data.deleted)  # the demo's own archived replay
-    assert re.fullmatch(r"[0-9a-f]+-[0-9a-f]{12}", code), code
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{8}-[0-9a-f]{12}", code), code
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
     @given(

@@ -150,6 +150,52 @@ async def test_the_caller_token_is_required(guarded: dict[str, Running], transpo
     assert health.status_code == 200 and health.json()["ok"] is True
 
 
+@pytest.mark.parametrize("transport", HTTP_TRANSPORTS)
+async def test_the_health_check_is_behind_the_host_and_origin_checks_too(
+    plain: dict[str, Running], transport: str
+):
+    url = plain[transport].base + "/healthz"
+    with anyio.fail_after(10):
+        async with httpx2.AsyncClient() as http:
+            foreign_host = await http.get(url, headers={"Host": FOREIGN_HOST})
+            foreign_origin = await http.get(url, headers={"Origin": FOREIGN_ORIGIN})
+            fine = await http.get(url)
+    assert foreign_host.status_code == 421 and foreign_origin.status_code == 403
+    assert fine.status_code == 200
+
+
+@pytest.mark.parametrize("transport", HTTP_TRANSPORTS)
+async def test_two_authorization_or_host_headers_are_refused(
+    guarded: dict[str, Running], transport: str
+):
+    """Which of two headers counts depends on who reads them (a proxy may check the first, the
+    server the last): the request is refused, whatever the order."""
+    server = guarded[transport]
+    right, wrong = ("Authorization", f"Bearer {TOKEN}"), ("Authorization", "Bearer wrong")
+    with anyio.fail_after(10):
+        async with httpx2.AsyncClient() as http:
+            statuses = []
+            for pair in ([wrong, right], [right, wrong], [right, right]):
+                headers = [*pair, *MCP_HEADERS.items()]
+                response = await http.post(server.endpoint, json=INITIALIZE, headers=headers)
+                statuses.append(response.status_code)
+            health = await http.get(server.base + "/healthz", headers=[wrong, right])
+        # Two Host headers: no HTTP client library sends them, so the request is written out.
+        raw = (
+            f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nHost: {FOREIGN_HOST}"
+            "\r\nConnection: close\r\n\r\n"
+        )
+        async with await anyio.connect_tcp("127.0.0.1", server.port) as stream:
+            await stream.send(raw.encode())
+            answer = b""
+            while b"\r\n" not in answer and len(answer) < 10_000:
+                answer += await stream.receive()
+    assert statuses == [400, 400, 400], statuses
+    assert health.status_code == 400
+    assert answer.split(b"\r\n")[0].split()[1] == b"400", answer[:200]
+    assert await status_of(server, {"Authorization": f"Bearer {TOKEN}"}) == 200
+
+
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 @pytest.mark.parametrize("transport", HTTP_TRANSPORTS)
 async def test_the_sdk_client_works_with_the_token(

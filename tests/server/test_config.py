@@ -137,6 +137,31 @@ def test_a_url_without_a_host_is_refused_at_start_up_in_one_line(url):
     assert repr(url) in done.stderr
 
 
+@pytest.mark.parametrize(
+    "how", ["trailing", "leading", "both", "tab", "spaces only"], ids=lambda how: how
+)
+def test_a_caller_token_with_spaces_around_is_refused_at_start_up(how):
+    """A caller sends `Bearer <token>` and HTTP strips the header's outer spaces: a token that
+    begins or ends with one could never match."""
+    token = "caller-token-0123456789abcdef"
+    given = {
+        "trailing": token + " ",
+        "leading": " " + token,
+        "both": f"  {token}  ",
+        "tab": token + "\t",
+        "spaces only": " " * 20,
+    }[how]
+    done = run_program("--demo", "--transport", "sse", env={"MCP_HTTP_TOKEN": given})
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(
+        "sentry-replays-mcp: MCP_HTTP_TOKEN (--http-token) must not begin or end with spaces"
+    ), done.stderr
+    assert token not in done.stderr
+    with pytest.raises(ConfigError, match="must not begin or end with spaces"):
+        load_settings(["--demo", "--http-token", given], {})
+
+
 def test_version():
     from importlib.metadata import version
 

@@ -22,6 +22,7 @@ from sentry_replays_mcp.tools.api.errors import (
     SentryError,
     UpstreamError,
 )
+from sentry_replays_mcp.tools.api.redact import redact
 
 # bad_token: Sentry rejected the token (401); not_sentry: an HTML page came back instead of
 # JSON; unreachable: no connection could be made.
@@ -94,8 +95,8 @@ class ErrorContext:
     def failure(self, status: int, headers: Mapping[str, str], body: Any) -> SentryError:
         """The error for a non-2xx answer; `body` is the parsed JSON, or None."""
         detail = _detail(body)
-        for secret in self.secrets:  # a proxy may echo the Authorization header back
-            detail = detail.replace(secret, "[redacted]") if detail else detail
+        # a proxy may echo the Authorization header back, in any case or encoding
+        detail = redact(detail, self.secrets) if detail else detail
         said = f' Sentry said: "{_clean(detail)}".' if detail else ""
         if status == 401:
             return AuthenticationFailed(

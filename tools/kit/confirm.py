@@ -1,52 +1,109 @@
 """Confirmation codes for destructive calls.
 
-A code is bound to one organization, project argument and replay, and expires
-after ten minutes. It is an HMAC under a secret made when the server starts,
-so nothing is stored and a code cannot be guessed or reused for another replay.
+A code is bound to one organization, project argument and replay, and expires after ten
+minutes. It is an HMAC under a secret made when the server starts, so a code cannot be guessed
+or moved to another replay. One format only: `<expiry: 8 hex>-<server run: 4 hex>-<nonce: 8
+hex>-<signature: 12 hex>`, lower-case ASCII; anything else is refused as it is, never re-read
+as a number. The nonce makes every preview's code a new one.
+
+A code is spent when it is used: `claim()` marks it under a lock before the deletion is sent,
+so a second or concurrent use is refused. The spent codes are kept in this process until they
+would have expired anyway, and at most `MAX_SPENT` of them at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from collections.abc import Callable
 
+import anyio
+
 from sentry_replays_mcp.tools.kit.errors import BadInput
 
 VALID_SECONDS = 600
+MAX_SPENT = 4096
+CODE_SHAPE = re.compile(r"([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{8})-([0-9a-f]{12})", re.ASCII)
+EXAMPLE = "6a1f3c2e-9b0d-51c2e3f4-4e5f6a7b8c9d"
+NEW_CODE = "Call delete_replay without confirm to get a new code."
 
 
 class ConfirmationCodes:
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._secret = secrets.token_bytes(32)
+        # Names this server run in its codes, so a code from another run can be told apart.
+        self._run = hashlib.sha256(b"run|" + self._secret).hexdigest()[:4]
         self._clock = clock
+        self._spent: dict[str, int] = {}  # code -> its expiry (epoch seconds)
+        self._lock = anyio.Lock()
 
-    def _sign(self, binding: str, expires: int) -> str:
-        digest = hmac.new(self._secret, f"{binding}|{expires}".encode(), hashlib.sha256)
-        return digest.hexdigest()[:12]
+    def _sign(self, binding: str, expires: int, nonce: str) -> str:
+        signed = f"{binding}|{expires}|{nonce}".encode()
+        return hmac.new(self._secret, signed, hashlib.sha256).hexdigest()[:12]
 
     def issue(self, binding: str) -> str:
         expires = int(self._clock()) + VALID_SECONDS
-        return f"{expires:x}-{self._sign(binding, expires)}"
+        nonce = secrets.token_hex(4)
+        return f"{expires:08x}-{self._run}-{nonce}-{self._sign(binding, expires, nonce)}"
 
     def check(self, code: str, binding: str) -> None:
-        """Raise BadInput unless `code` was issued for `binding` and has not expired."""
-        expires_hex, _, signature = code.strip().partition("-")
-        try:
-            expires = int(expires_hex, 16)
-        except ValueError:
-            expires = -1
-        expected = self._sign(binding, expires).encode()
-        # as bytes: compare_digest raises TypeError on non-ASCII str
-        if expires < 0 or not hmac.compare_digest(signature.encode(), expected):
+        """Raise BadInput unless `code` is in the one format, was issued by this server run for
+        `binding`, has not expired and was not used."""
+        shape = CODE_SHAPE.fullmatch(code)
+        if shape is None:
+            raise BadInput(
+                "confirm must be the confirmation_code exactly as delete_replay gave it (four "
+                f"groups of lower-case hex such as {EXAMPLE}). Nothing was deleted. {NEW_CODE}"
+            )
+        expires_hex, run, nonce, signature = shape.groups()
+        expires = int(expires_hex, 16)
+        if run != self._run:
+            raise BadInput(
+                "That confirmation code was not issued by this server run: the server may have "
+                "restarted since, or another server process issued it. Nothing was deleted. "
+                "A new preview (delete_replay without confirm) gives a new code."
+            )
+        if not hmac.compare_digest(signature, self._sign(binding, expires, nonce)):
             raise BadInput(
                 "That confirmation code is not valid for this organization, project and replay. "
-                "Nothing was deleted. Call delete_replay without confirm to get a new code."
+                f"Nothing was deleted. {NEW_CODE}"
             )
         if self._clock() > expires:
             raise BadInput(
-                "That confirmation code has expired (codes last 10 minutes). Nothing was "
-                "deleted. Call delete_replay without confirm to get a new code."
+                f"That confirmation code has expired (codes last 10 minutes). Nothing was "
+                f"deleted. {NEW_CODE}"
             )
+        if code in self._spent:
+            raise _spent()
+
+    async def claim(self, code: str, binding: str) -> None:
+        """Check `code`, then mark it spent, atomically: of several concurrent claims of one
+        code, exactly one returns."""
+        async with self._lock:
+            self.check(code, binding)
+            self._forget_expired()
+            if len(self._spent) >= MAX_SPENT:
+                raise BadInput(
+                    f"Too many deletions were confirmed in the last 10 minutes (at most "
+                    f"{MAX_SPENT}). Nothing was deleted. Try again in a few minutes."
+                )
+            self._spent[code] = int(code[:8], 16)
+
+    def _forget_expired(self) -> None:
+        now = self._clock()
+        for code in [c for c, expires in self._spent.items() if expires < now]:
+            del self._spent[code]
+
+    @property
+    def spent_count(self) -> int:
+        return len(self._spent)
+
+
+def _spent() -> BadInput:
+    return BadInput(
+        "That confirmation code was already used (a code deletes at most once). Nothing more "
+        f"was deleted. {NEW_CODE}"
+    )

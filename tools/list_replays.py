@@ -13,8 +13,11 @@ from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
 from sentry_replays_mcp.tools.api.models import Replay
+from sentry_replays_mcp.tools.api.request_params import filters, page_params
+from sentry_replays_mcp.tools.kit import linked as ln
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.answer import answer
+from sentry_replays_mcp.tools.kit.errors import BadInput
 from sentry_replays_mcp.tools.kit.facts import MAX_IDS, first_url, name_version, user_of
 from sentry_replays_mcp.tools.kit.paging import fit_page
 from sentry_replays_mcp.tools.kit.params import (
@@ -27,7 +30,7 @@ from sentry_replays_mcp.tools.kit.params import (
     StatsPeriod,
 )
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
-from sentry_replays_mcp.tools.kit.state import state_of
+from sentry_replays_mcp.tools.kit.state import ToolState, state_of
 
 TOOLS: list[ToolSpec] = []
 
@@ -103,10 +106,21 @@ class ReplayRow(BaseModel):
     error_ids: list[str] | None = None
 
 
+class IssueReplays(BaseModel):
+    issue_id: str
+    count: int = Field(description="Replays Sentry linked to the issue (51 means 50+).")
+    found_in: str | None = Field(
+        None, description="The data_source that found them: discover or search_issues."
+    )
+
+
 class ReplayList(BaseModel):
     organization: str
     replays: list[ReplayRow]
     next_cursor: str | None = Field(None, description="Pass as cursor to get the next page.")
+    issues: list[IssueReplays] | None = Field(
+        None, description="With issue_id: what Sentry linked to each issue."
+    )
 
 
 def row_of(replay: Replay, full: bool) -> ReplayRow:
@@ -236,9 +250,11 @@ List session replays in a Sentry organization, newest first: one line per replay
 start time, duration, user, error / rage-click / dead-click counts, first URL, browser, OS and
 environment.
 
-Use it to find replays: for a user (query 'user.email:jane@example.com'), a page
+Use it to find replays: of a Sentry issue (issue_id=4711: the replays Sentry linked to it,
+error and performance issues alike), for a user (query 'user.email:jane@example.com'), a page
 ('url:*checkout*'), replays with errors ('count_errors:>0') or frustration
-('count_rage_clicks:>0'), a release, or a time window. Sort by any count to find the worst.
+('count_rage_clicks:>0'), a release, a time window, or given ids (replay_ids). Sort by any
+count to find the worst.
 
 Then call get_replay or list_recording_segments with a replay id from the result. When the
 result says more are available, call again with its cursor.
@@ -252,7 +268,25 @@ async def list_replays(
         str | None, Field(description="Environment, e.g. 'production'.", max_length=64)
     ] = None,
     query: Query = None,
-    stats_period: StatsPeriod = "14d",
+    issue_id: Annotated[
+        int | str | list[int | str] | None,
+        Field(
+            description="Numeric Sentry issue id (e.g. 4711), or a list of up to 5: lists the "
+            "replays Sentry linked to the issue(s)."
+        ),
+    ] = None,
+    replay_ids: Annotated[
+        list[Annotated[str, Field(max_length=36)]] | None,
+        Field(
+            description="List these replays (ids: 32 hex digits or dashed UUIDs).", max_length=100
+        ),
+    ] = None,
+    stats_period: Annotated[
+        StatsPeriod,
+        Field(
+            description="Relative window, e.g. '24h'; default 14d, 90d with issue_id or replay_ids."
+        ),
+    ] = None,
     start: Annotated[
         datetime | None, Field(description="Window start (ISO 8601); use with end.")
     ] = None,
@@ -268,14 +302,32 @@ async def list_replays(
     org = state.org(organization)
     projects = state.projects(project)
     full = detail == "full"
+    if issue_id is not None and replay_ids is not None:
+        raise BadInput("Give issue_id or replay_ids, not both.")
+    by_id = issue_id is not None or replay_ids is not None
+    period = None if start or end else stats_period or ("90d" if by_id else "14d")
+    issues = ln.issue_ids(issue_id) if issue_id is not None else None
+    wanted = ln.replay_ids(replay_ids) if replay_ids is not None else None
+    page_params(limit, cursor)  # refused here, before the replay-count request
+    filters(projects, [environment] if environment else [], period, _iso(start), _iso(end))
+    window = f"{start} to {end}" if start or end else f"last {period}"
+    found = None
+    if issues is not None:
+        found = await ln.linked_replays(
+            state.client, org, issues, projects=projects,
+            environments=[environment] if environment else [], stats_period=period or "90d",
+        )  # fmt: skip
+        wanted = found.all_ids()[: ln.MAX_LISTED]
+        if not wanted:
+            return _no_linked_replays(state, org, found, window)
     page = await state.client.list_replays(
         org,
         projects=projects,
         environments=[environment] if environment else [],
-        query=query,
-        stats_period=None if start or end else stats_period,
-        start=start.isoformat() if start else None,
-        end=end.isoformat() if end else None,
+        query=ln.id_query(wanted, query) if wanted is not None else query,
+        stats_period=period,
+        start=_iso(start),
+        end=_iso(end),
         sort=sort,
         fields=FULL_FIELDS if full else SUMMARY_FIELDS,
         per_page=limit,
@@ -283,10 +335,10 @@ async def list_replays(
     )
     fitted = fit_page([row_of(replay, full) for replay in page.items], cursor, page.next_cursor)
     rows, next_cursor = fitted.rows, fitted.next_cursor
-    window = f"{start} to {end}" if start or end else f"last {stats_period}"
     scope = r.joined(
         [
             f"organization {org}",
+            _asked(issues, wanted),
             "project " + ", ".join(r.data(p) for p in projects) if projects else None,
             f"environment {r.data(environment)}" if environment else None,
             f"query {r.code(query)}" if query else None,
@@ -297,6 +349,8 @@ async def list_replays(
     )
     common = common_of(rows)
     lines = header_of(len(rows), scope, common, rows)
+    if found is not None:
+        lines[1:1] = ln.issue_lines(found, window)
     lines += [line_of(row, common, state.now()) for row in rows]
     if not rows:
         lines.append("No replays match. Widen stats_period, or drop query or environment.")
@@ -307,5 +361,38 @@ async def list_replays(
         )
     elif rows:
         lines.append("Next: get_replay or list_recording_segments with one of these replay ids.")
-    model = ReplayList(organization=org, replays=rows, next_cursor=next_cursor)
+    model = ReplayList(
+        organization=org, replays=rows, next_cursor=next_cursor, issues=_issues_out(found)
+    )
+    return answer(state, "\n".join(lines), model)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _asked(issues: list[str] | None, wanted: list[str] | None) -> str | None:
+    if issues is not None:
+        return ("issue " if len(issues) == 1 else "issues ") + ", ".join(issues)
+    return None if wanted is None else f"replay ids asked: {len(wanted)}"
+
+
+def _issues_out(found: ln.Linked | None) -> list[IssueReplays] | None:
+    if found is None:
+        return None
+    return [
+        IssueReplays(issue_id=i, count=found.counts.get(i, 0), found_in=found.source.get(i))
+        for i in found.issues
+    ]
+
+
+def _no_linked_replays(state: ToolState, org: str, found: ln.Linked, window: str) -> CallToolResult:
+    lines = [f"No replays listed (organization {org}, {window})."]
+    lines += ln.issue_lines(found, window)
+    if found.ids_returned:
+        lines.append(
+            "Widen stats_period (replays are kept 90 days), drop project or environment, or "
+            "check the issue id."
+        )
+    model = ReplayList(organization=org, replays=[], issues=_issues_out(found))
     return answer(state, "\n".join(lines), model)

@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import control, regions, sentry_routes, spec_routes
+from . import control, second_region, sentry_routes, spec_routes
 from .data import Dataset, Project, Replay
 from .faults import MAX_LOG, PENDING, FaultSet, RequestRecord
 from .long_replay import LongReplay, build_long_replay, long_replay_id
@@ -79,7 +79,7 @@ class DemoSentry:
         self._started = time.monotonic()
         self.data = Dataset(now)
         self.region_data = Dataset(now, region=True)  # `acme-eu`, in a second region
-        self.region_origin = regions.REGION_ORIGIN
+        self.region_origin = second_region.REGION_ORIGIN
         self.faults = FaultSet()
         self.requests: list[RequestRecord] = []
         self._cache: OrderedDict[tuple[str, int], bytes] = OrderedDict()
@@ -247,7 +247,12 @@ class DemoSentry:
         # Logged on arrival, so a request whose caller gave up (a timeout) is still counted
         # once the demo has read it; its status is filled in when the answer is ready.
         record = RequestRecord(
-            request.method, raw_path, query, PENDING, caller is not None, regions.host_of(request)
+            request.method,
+            raw_path,
+            query,
+            PENDING,
+            caller is not None,
+            second_region.host_of(request),
         )
         if len(self.requests) >= MAX_LOG:
             del self.requests[: MAX_LOG // 10]
@@ -293,7 +298,7 @@ class DemoSentry:
             handler = handlers.get(request.method)
             if handler is None:
                 return json_response({"detail": f'Method "{request.method}" not allowed.'}, 405)
-            owner = regions.owner_for(self, m.groupdict().get("org"), request)
+            owner = second_region.owner_for(self, m.groupdict().get("org"), request)
             if owner is None:
                 return json_response({"detail": "The requested resource does not exist"}, 404)
             ctx = Ctx(owner, request, caller, query_pairs(query))

@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from . import logic, regions, shapes
+from . import logic, second_region, shapes
 from . import query as q
 from .events_meta import replays_events_meta
 from .logic import candidates, find_replay, resolve_org, resolve_project
@@ -175,7 +175,7 @@ async def selectors(ctx: Ctx, org: str) -> Response:
 
 async def organization(ctx: Ctx, org: str) -> Response:
     resolve_org(ctx, org)
-    return json_response(regions.organization_json(ctx.demo, ctx.request))
+    return json_response(second_region.organization_json(ctx.demo, ctx.request))
 
 
 async def replay_count(ctx: Ctx, org: str) -> Response:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx2
 
-from sentry_replays_mcp.tools.api import ids, regions
+from sentry_replays_mcp.tools.api import ids, region_hosts
 from sentry_replays_mcp.tools.api.click_models import ClickedNode, Selector
 from sentry_replays_mcp.tools.api.errors import InvalidArgument, InvalidRequest, NotFound
 from sentry_replays_mcp.tools.api.failures import ErrorContext, Hints
@@ -81,7 +81,7 @@ class SentryClient:
         )
         self._route_choice: dict[str, str] = {}
         self._host = urlsplit(self.base_url).netloc
-        self._regions = regions.RegionRoots(self.base_url, self._organization_details)
+        self._regions = region_hosts.RegionRoots(self.base_url, self._organization_details)
 
     async def __aenter__(self) -> Self:
         return self
@@ -115,9 +115,10 @@ class SentryClient:
 
     async def _organization_details(self, org: str) -> Any:
         """`GET organizations/{org}/` on the configured URL (for its `links.regionUrl`)."""
-        context = self._context("read the organization", "org:read", org, self._host)
-        answer = await self._transport.request("GET", f"organizations/{org}/", context=context)
-        return answer.body
+        route = ROUTES["get_organization"]
+        context = self._context(route.action, route.scope, f"organization '{org}'", self._host)
+        path = route.paths[0].format(org=org)
+        return (await self._transport.request(route.method, path, context=context)).body
 
     # -- the one place operations go through -------------------------------------------
 

@@ -15,7 +15,7 @@ from sentry_replays_mcp.tools.kit.answer import answer
 from sentry_replays_mcp.tools.kit.errors import BadInput
 from sentry_replays_mcp.tools.kit.params import Organization, Query, StatsPeriod
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
-from sentry_replays_mcp.tools.kit.state import state_of
+from sentry_replays_mcp.tools.kit.state import ToolState, state_of
 
 TOOLS: list[ToolSpec] = []
 CAP = ln.CAP  # Sentry stops counting at 51: "50+"
@@ -128,6 +128,48 @@ def _lines(kind: Kind, rows: list[Count], show_ids: bool) -> list[str]:
     return lines or ["- no replays match"]
 
 
+async def _counted(
+    state: ToolState,
+    org: str,
+    kind: Kind,
+    sentry_query: str,
+    keys: list[str],
+    projects: list[str],
+    window: str,
+) -> ln.Linked:
+    """Sentry's answer per key. Always asked with returnIds: the same counts (both stop at
+    51), and the ids tell whether list_replays can list them."""
+    if kind == "issue":
+        linked = await ln.linked_replays(
+            state.client, org, keys, projects=projects, stats_period=window
+        )
+        if not linked.ids_returned:
+            linked.source = {}  # a seed server ignores data_source
+        return linked
+    counts = await state.client.count_replays(
+        org, query=sentry_query, projects=projects, stats_period=window, return_ids=True
+    )
+    normal = (lambda k: k.replace("-", "").lower()) if kind == "replay" else (lambda k: k)
+    found = {normal(k): v for k, v in counts.counts.items()}
+    got_ids = {normal(k): v for k, v in counts.replay_ids.items()}
+    if kind == "replay":  # each existing replay counts 1: its id is the key
+        got_ids = {k: [k] for k, v in found.items() if v}
+    return ln.Linked(keys, got_ids, found, {}, ids_returned=not found or bool(got_ids))
+
+
+def _rows(keys: list[str], counted: ln.Linked) -> list[Count]:
+    return [
+        Count(
+            key=r.clean(k, 200),
+            count=counted.counts.get(k, 0),
+            at_least=counted.counts.get(k, 0) == CAP,
+            found_in=counted.source.get(k),
+            replay_ids=[r.clean(v, 40) for v in counted.ids.get(k, [])] or None,
+        )
+        for k in keys[:100]
+    ]
+
+
 @define(
     TOOLS,
     title="Count replays",
@@ -180,35 +222,9 @@ async def count_replays(
         kind, sentry_query, keys = build_query(issue_ids, transactions, replay_ids)
     projects = [project] if project else []
     window = stats_period or "90d"
-    # Always asked with returnIds: the same counts (both stop at 51), and the ids tell
-    # whether list_replays can list them.
-    if kind == "issue":
-        linked = await ln.linked_replays(
-            state.client, org, keys, projects=projects, stats_period=window
-        )
-        found, got_ids, ids_returned = linked.counts, linked.ids, linked.ids_returned
-        source = linked.source if ids_returned else {}  # a seed server ignores data_source
-    else:
-        counts = await state.client.count_replays(
-            org, query=sentry_query, projects=projects, stats_period=window, return_ids=True
-        )
-        normal = (lambda k: k.replace("-", "").lower()) if kind == "replay" else (lambda k: k)
-        found = {normal(k): v for k, v in counts.counts.items()}
-        got_ids = {normal(k): v for k, v in counts.replay_ids.items()}
-        if kind == "replay":  # each existing replay counts 1: its id is the key
-            got_ids = {k: [k] for k, v in found.items() if v}
-        source, ids_returned = {}, not found or bool(got_ids)
-    keys = keys or list(found)
-    rows = [
-        Count(
-            key=r.clean(k, 200),
-            count=found.get(k, 0),
-            at_least=found.get(k, 0) == CAP,
-            found_in=source.get(k),
-            replay_ids=[r.clean(v, 40) for v in got_ids.get(k, [])] or None,
-        )
-        for k in keys[:100]
-    ]
+    counted = await _counted(state, org, kind, sentry_query, keys, projects, window)
+    rows = _rows(keys or list(counted.counts), counted)
+    ids_returned = counted.ids_returned
     lines = [f"Replay counts (organization {org}, last {window}):"]
     lines += _lines(kind, rows, return_ids)
     if not ids_returned:

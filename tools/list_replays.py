@@ -17,7 +17,6 @@ from sentry_replays_mcp.tools.api.request_params import filters, page_params
 from sentry_replays_mcp.tools.kit import linked as ln
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.answer import answer
-from sentry_replays_mcp.tools.kit.errors import BadInput
 from sentry_replays_mcp.tools.kit.facts import MAX_IDS, first_url, name_version, user_of
 from sentry_replays_mcp.tools.kit.paging import fit_page
 from sentry_replays_mcp.tools.kit.params import (
@@ -106,19 +105,11 @@ class ReplayRow(BaseModel):
     error_ids: list[str] | None = None
 
 
-class IssueReplays(BaseModel):
-    issue_id: str
-    count: int = Field(description="Replays Sentry linked to the issue (51 means 50+).")
-    found_in: str | None = Field(
-        None, description="The data_source that found them: discover or search_issues."
-    )
-
-
 class ReplayList(BaseModel):
     organization: str
     replays: list[ReplayRow]
     next_cursor: str | None = Field(None, description="Pass as cursor to get the next page.")
-    issues: list[IssueReplays] | None = Field(
+    issues: list[ln.IssueReplays] | None = Field(
         None, description="With issue_id: what Sentry linked to each issue."
     )
 
@@ -302,20 +293,17 @@ async def list_replays(
     org = state.org(organization)
     projects = state.projects(project)
     full = detail == "full"
-    if issue_id is not None and replay_ids is not None:
-        raise BadInput("Give issue_id or replay_ids, not both.")
-    by_id = issue_id is not None or replay_ids is not None
-    period = None if start or end else stats_period or ("90d" if by_id else "14d")
-    issues = ln.issue_ids(issue_id) if issue_id is not None else None
-    wanted = ln.replay_ids(replay_ids) if replay_ids is not None else None
+    issues, wanted = ln.by_id_arguments(issue_id, replay_ids)
+    period = _period(start, end, stats_period, by_id=issues is not None or wanted is not None)
+    environments = [environment] if environment else []
     page_params(limit, cursor)  # refused here, before the replay-count request
-    filters(projects, [environment] if environment else [], period, _iso(start), _iso(end))
+    filters(projects, environments, period, _iso(start), _iso(end))
     window = f"{start} to {end}" if start or end else f"last {period}"
     found = None
     if issues is not None:
         found = await ln.linked_replays(
-            state.client, org, issues, projects=projects,
-            environments=[environment] if environment else [], stats_period=period or "90d",
+            state.client, org, issues, projects=projects, environments=environments,
+            stats_period=period or "90d",
         )  # fmt: skip
         wanted = found.all_ids()[: ln.MAX_LISTED]
         if not wanted:
@@ -323,7 +311,7 @@ async def list_replays(
     page = await state.client.list_replays(
         org,
         projects=projects,
-        environments=[environment] if environment else [],
+        environments=environments,
         query=ln.id_query(wanted, query) if wanted is not None else query,
         stats_period=period,
         start=_iso(start),
@@ -338,10 +326,8 @@ async def list_replays(
     scope = r.joined(
         [
             f"organization {org}",
-            _asked(issues, wanted),
-            "project " + ", ".join(r.data(p) for p in projects) if projects else None,
-            f"environment {r.data(environment)}" if environment else None,
-            f"query {r.code(query)}" if query else None,
+            ln.asked(issues, wanted),
+            *_filters_said(projects, environment, query),
             window,
             f"sorted by {sort}",
         ],
@@ -352,37 +338,47 @@ async def list_replays(
     if found is not None:
         lines[1:1] = ln.issue_lines(found, window)
     lines += [line_of(row, common, state.now()) for row in rows]
-    if not rows:
+    lines += _closing(bool(rows), next_cursor)
+    issues_out = found.out() if found else None
+    model = ReplayList(organization=org, replays=rows, next_cursor=next_cursor, issues=issues_out)
+    return answer(state, "\n".join(lines), model)
+
+
+def _period(
+    start: datetime | None, end: datetime | None, stats_period: str | None, by_id: bool
+) -> str | None:
+    """The relative window: none with start/end; 90d by default when listing by issue or id
+    (what replay-count looks through), else 14d."""
+    if start or end:
+        return None
+    return stats_period or ("90d" if by_id else "14d")
+
+
+def _closing(any_rows: bool, next_cursor: str | None) -> list[str]:
+    lines = []
+    if not any_rows:
         lines.append("No replays match. Widen stats_period, or drop query or environment.")
     if next_cursor:
         lines.append(
             f'More available: call list_replays with cursor="{next_cursor}" and the same '
             "other arguments."
         )
-    elif rows:
+    elif any_rows:
         lines.append("Next: get_replay or list_recording_segments with one of these replay ids.")
-    model = ReplayList(
-        organization=org, replays=rows, next_cursor=next_cursor, issues=_issues_out(found)
-    )
-    return answer(state, "\n".join(lines), model)
+    return lines
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _asked(issues: list[str] | None, wanted: list[str] | None) -> str | None:
-    if issues is not None:
-        return ("issue " if len(issues) == 1 else "issues ") + ", ".join(issues)
-    return None if wanted is None else f"replay ids asked: {len(wanted)}"
-
-
-def _issues_out(found: ln.Linked | None) -> list[IssueReplays] | None:
-    if found is None:
-        return None
+def _filters_said(
+    projects: list[str], environment: str | None, query: str | None
+) -> list[str | None]:
     return [
-        IssueReplays(issue_id=i, count=found.counts.get(i, 0), found_in=found.source.get(i))
-        for i in found.issues
+        "project " + ", ".join(r.data(p) for p in projects) if projects else None,
+        f"environment {r.data(environment)}" if environment else None,
+        f"query {r.code(query)}" if query else None,
     ]
 
 
@@ -394,5 +390,5 @@ def _no_linked_replays(state: ToolState, org: str, found: ln.Linked, window: str
             "Widen stats_period (replays are kept 90 days), drop project or environment, or "
             "check the issue id."
         )
-    model = ReplayList(organization=org, replays=[], issues=_issues_out(found))
+    model = ReplayList(organization=org, replays=[], issues=found.out())
     return answer(state, "\n".join(lines), model)

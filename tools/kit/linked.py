@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel, Field
+
 from sentry_replays_mcp.tools.api import ids
 from sentry_replays_mcp.tools.kit.errors import BadInput
 
@@ -59,10 +61,35 @@ def replay_ids(values: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(ids.replay(v) for v in values))
 
 
+def by_id_arguments(
+    issue_id: object, replay_id_list: Sequence[str] | None
+) -> tuple[list[str] | None, list[str] | None]:
+    """list_replays' issue_id and replay_ids, checked (at most one of them)."""
+    if issue_id is not None and replay_id_list is not None:
+        raise BadInput("Give issue_id or replay_ids, not both.")
+    issues = issue_ids(issue_id) if issue_id is not None else None
+    return issues, replay_ids(replay_id_list) if replay_id_list is not None else None
+
+
+def asked(issues: list[str] | None, wanted: list[str] | None) -> str | None:
+    """How a list's header names what was asked: "issue 4711" or "replay ids asked: 3"."""
+    if issues is not None:
+        return ("issue " if len(issues) == 1 else "issues ") + ", ".join(issues)
+    return None if wanted is None else f"replay ids asked: {len(wanted)}"
+
+
 def id_query(replay_ids: Sequence[str], query: str | None = None) -> str:
     """The replay list's query for these replays (and the caller's own query, ANDed)."""
     by_id = f"id:[{','.join(replay_ids)}]"
     return f"{by_id} {query}" if query else by_id
+
+
+class IssueReplays(BaseModel):
+    issue_id: str
+    count: int = Field(description="Replays Sentry linked to the issue (51 means 50+).")
+    found_in: str | None = Field(
+        None, description="The data_source that found them: discover or search_issues."
+    )
 
 
 @dataclass
@@ -78,6 +105,12 @@ class Linked:
 
     def all_ids(self) -> list[str]:
         return list(dict.fromkeys(rid for issue in self.issues for rid in self.ids.get(issue, [])))
+
+    def out(self) -> list[IssueReplays]:
+        return [
+            IssueReplays(issue_id=i, count=self.counts.get(i, 0), found_in=self.source.get(i))
+            for i in self.issues
+        ]
 
     def where(self, issue: str) -> str:
         source = self.source.get(issue)

@@ -328,5 +328,6 @@ class DemoSentry:
             "token": self.token,
             "organization": self.organization,
             "projects": [{"id": p.id, "slug": p.slug} for p in self.projects],
+            "region_organization": {"slug": self.region_organization, "host": self.region_origin},
             "dialect": self.dialect,
         }

@@ -149,12 +149,16 @@ async def _counted(
     counts = await state.client.count_replays(
         org, query=sentry_query, projects=projects, stats_period=window, return_ids=True
     )
-    normal = (lambda k: k.replace("-", "").lower()) if kind == "replay" else (lambda k: k)
-    found = {normal(k): v for k, v in counts.counts.items()}
-    got_ids = {normal(k): v for k, v in counts.replay_ids.items()}
+    found = {_key(kind, k): v for k, v in counts.counts.items()}
+    got_ids = {_key(kind, k): v for k, v in counts.replay_ids.items()}
     if kind == "replay":  # each existing replay counts 1: its id is the key
         got_ids = {k: [k] for k, v in found.items() if v}
     return ln.Linked(keys, got_ids, found, {}, ids_returned=not found or bool(got_ids))
+
+
+def _key(kind: Kind, key: str) -> str:
+    """Sentry's key as the caller gave it: replay ids without dashes, in lower case."""
+    return key.replace("-", "").lower() if kind == "replay" else key
 
 
 def _rows(keys: list[str], counted: ln.Linked) -> list[Count]:

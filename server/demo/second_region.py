@@ -38,7 +38,8 @@ def host_of(request: Request) -> str:
 
 
 def region_host(demo: Any) -> str:
-    return urlsplit(demo.region_origin).netloc.lower()
+    origin: str = demo.region_origin
+    return urlsplit(origin).netloc.lower()
 
 
 def owner_for(demo: Any, org: str | None, request: Request) -> Any | None:

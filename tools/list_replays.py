@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult
 from pydantic import BaseModel, Field
 
-from sentry_replays_mcp.tools.api.models import Replay
+from sentry_replays_mcp.tools.api.request_params import filters, page_params
+from sentry_replays_mcp.tools.kit import linked as ln
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.answer import answer
-from sentry_replays_mcp.tools.kit.facts import (
-    MAX_IDS,
-    client_text,
-    device_name,
-    first_url,
-    name_version,
-    releases_of,
-    user_of,
-)
 from sentry_replays_mcp.tools.kit.paging import fit_page
 from sentry_replays_mcp.tools.kit.params import (
     Cursor,
@@ -34,9 +23,15 @@ from sentry_replays_mcp.tools.kit.params import (
     Query,
     StatsPeriod,
 )
-from sentry_replays_mcp.tools.kit.ranking import UNKNOWN_NOTE, count_cell
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
-from sentry_replays_mcp.tools.kit.state import state_of
+from sentry_replays_mcp.tools.kit.replay_rows import (
+    ReplayRow,
+    common_of,
+    header_of,
+    line_of,
+    row_of,
+)
+from sentry_replays_mcp.tools.kit.state import ToolState, state_of
 
 TOOLS: list[ToolSpec] = []
 
@@ -92,169 +87,13 @@ FULL_FIELDS = (
 )
 
 
-class ReplayRow(BaseModel):
-    id: str
-    project_id: str | None = None
-    started_at: datetime | None = None
-    duration_seconds: float | None = None
-    user: str | None = None
-    count_errors: int | None = None
-    count_rage_clicks: int | None = None
-    count_dead_clicks: int | None = None
-    first_url: str | None = None
-    browser: str | None = None
-    os: str | None = None
-    device: str | None = None
-    platform: str | None = None
-    environment: str | None = None
-    archived: bool | None = None
-    # detail="full" only
-    count_segments: int | None = None
-    releases: list[str] | None = None
-    error_ids: list[str] | None = None
-
-
 class ReplayList(BaseModel):
     organization: str
     replays: list[ReplayRow]
     next_cursor: str | None = Field(None, description="Pass as cursor to get the next page.")
-
-
-def row_of(replay: Replay, full: bool) -> ReplayRow:
-    row = ReplayRow(
-        id=replay.id,
-        project_id=replay.project_id,
-        started_at=replay.started_at,
-        duration_seconds=replay.duration,
-        user=user_of(replay),
-        count_errors=replay.count_errors,
-        count_rage_clicks=replay.count_rage_clicks,
-        count_dead_clicks=replay.count_dead_clicks,
-        first_url=first_url(replay),
-        browser=name_version(replay.browser.name, replay.browser.version),
-        os=name_version(replay.os.name, replay.os.version),
-        device=device_name(replay.device),
-        platform=r.clean(replay.platform, 40) if replay.platform else None,
-        environment=r.clean(replay.environment, 60) if replay.environment else None,
-        archived=True if replay.archived else None,
+    issues: list[ln.IssueReplays] | None = Field(
+        None, description="With issue_id: what Sentry linked to each issue."
     )
-    if full:
-        row.count_segments = replay.count_segments
-        row.releases = releases_of(replay)[:5] or None
-        row.error_ids = [r.clean(v, 40) for v in replay.error_ids[: MAX_IDS["summary"]]] or None
-    return row
-
-
-@dataclass(frozen=True)
-class Common:
-    """What most rows share, said once in the header instead of on every line."""
-
-    origin: str | None  # "https://shop.acme.example"
-    environment: str | None
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-
-
-def common_of(rows: list[ReplayRow]) -> Common:
-    live = [row for row in rows if not row.archived]
-    origins = {_origin(row.first_url) for row in live if row.first_url}
-    environments = Counter(row.environment for row in live if row.environment)
-    return Common(
-        origins.pop() if len(origins) == 1 else None,
-        environments.most_common(1)[0][0] if environments else None,
-    )
-
-
-def _page(url: str, common: Common) -> str:
-    parts = urlsplit(url)
-    origin = _origin(url)
-    shown = (parts.path or "/") if origin and origin == common.origin else url.split("?", 1)[0]
-    return r.ident(shown, 120)
-
-
-def _name(label: str | None) -> str | None:
-    """'Chrome 127.0.0' → 'Chrome' (versions are in the structured result)."""
-    if not label:
-        return None
-    head, _, tail = label.rpartition(" ")
-    return head if head and tail[:1].isdigit() else label
-
-
-def _client_name(row: ReplayRow) -> str | None:
-    """The browser, or for a mobile app (no browser) the device, else the app's platform."""
-    return _name(row.browser) or row.device or row.platform
-
-
-def _cell(value: str) -> str:
-    """A label in a comma-separated row: a code span when it holds a comma."""
-    return r.code(value, 40) if "," in value else r.data(value, 40)
-
-
-def line_of(row: ReplayRow, common: Common, now: datetime) -> str:
-    if row.archived:
-        return f"{r.hexid(row.id)},deleted (archived stub, no data)"
-    counts = "/".join(
-        count_cell(n) for n in (row.count_errors, row.count_rage_clicks, row.count_dead_clicks)
-    )
-    client = "/".join(_cell(v) for v in (_client_name(row), _name(row.os)) if v)
-    unusual_env = row.environment and row.environment != common.environment
-    parts = [
-        r.hexid(row.id),
-        r.ago(row.started_at, now).removesuffix(" ago") if row.started_at else "?",
-        r.duration(row.duration_seconds) or "?",
-        r.ident(row.user, 80) if row.user else "anonymous",
-        counts,
-        _page(row.first_url, common) if row.first_url else "no page",
-        client or None,
-        r.data(row.environment, 40) if unusual_env else None,
-    ]
-    extra = _full_detail(row, now)
-    return ",".join(p for p in parts if p) + (f"\n  {extra}" if extra else "")
-
-
-def _full_detail(row: ReplayRow, now: datetime) -> str:
-    """The second line of a row in detail='full'; empty in summary."""
-    if row.count_segments is None and not row.releases and not row.error_ids:
-        return ""
-    return r.joined(
-        [
-            r.when(row.started_at, now),
-            client_text(row.browser, row.os, row.device, row.platform),
-            r.plural(row.count_segments, "segment") if row.count_segments is not None else None,
-            "release " + ", ".join(r.data(v) for v in row.releases) if row.releases else None,
-            "errors " + ", ".join(row.error_ids) if row.error_ids else None,
-        ]
-    )
-
-
-def header_of(count: int, scope: str, common: Common, rows: list[ReplayRow]) -> list[str]:
-    lines = [f"{r.plural(count, 'replay')} ({scope})."]
-    if not rows:
-        return lines
-    shared = r.joined(
-        [
-            f"pages on {r.ident(common.origin)}" if common.origin else None,
-            f"environment {r.data(common.environment, 40)} unless shown"
-            if common.environment
-            else None,
-        ],
-        "; ",
-    )
-    if shared:
-        lines.append(f"{shared[0].upper()}{shared[1:]}.")
-    lines.append(
-        "id,started (ago),duration,user,errors/rage/dead clicks,first page,browser or device/OS,env"
-    )
-    live = [row for row in rows if not row.archived]
-    counts = [
-        n for row in live for n in (row.count_errors, row.count_rage_clicks, row.count_dead_clicks)
-    ]
-    if any(n is None for n in counts):
-        lines.append(UNKNOWN_NOTE)
-    return lines
 
 
 @define(
@@ -265,9 +104,11 @@ List session replays in a Sentry organization, newest first: one line per replay
 start time, duration, user, error / rage-click / dead-click counts, first URL, browser, OS and
 environment.
 
-Use it to find replays: for a user (query 'user.email:jane@example.com'), a page
+Use it to find replays: of a Sentry issue (issue_id=4711: the replays Sentry linked to it,
+error and performance issues alike), for a user (query 'user.email:jane@example.com'), a page
 ('url:*checkout*'), replays with errors ('count_errors:>0') or frustration
-('count_rage_clicks:>0'), a release, or a time window. Sort by any count to find the worst.
+('count_rage_clicks:>0'), a release, a time window, or given ids (replay_ids). Sort by any
+count to find the worst.
 
 Then call get_replay or list_recording_segments with a replay id from the result. When the
 result says more are available, call again with its cursor.
@@ -281,7 +122,25 @@ async def list_replays(
         str | None, Field(description="Environment, e.g. 'production'.", max_length=64)
     ] = None,
     query: Query = None,
-    stats_period: StatsPeriod = "14d",
+    issue_id: Annotated[
+        int | str | list[int | str] | None,
+        Field(
+            description="Numeric Sentry issue id (e.g. 4711), or a list of up to 5: lists the "
+            "replays Sentry linked to the issue(s)."
+        ),
+    ] = None,
+    replay_ids: Annotated[
+        list[Annotated[str, Field(max_length=36)]] | None,
+        Field(
+            description="List these replays (ids: 32 hex digits or dashed UUIDs).", max_length=100
+        ),
+    ] = None,
+    stats_period: Annotated[
+        StatsPeriod,
+        Field(
+            description="Relative window, e.g. '24h'; default 14d, 90d with issue_id or replay_ids."
+        ),
+    ] = None,
     start: Annotated[
         datetime | None, Field(description="Window start (ISO 8601); use with end.")
     ] = None,
@@ -297,14 +156,29 @@ async def list_replays(
     org = state.org(organization)
     projects = state.projects(project)
     full = detail == "full"
+    issues, wanted = ln.by_id_arguments(issue_id, replay_ids)
+    period = _period(start, end, stats_period, by_id=issues is not None or wanted is not None)
+    environments = [environment] if environment else []
+    page_params(limit, cursor)  # refused here, before the replay-count request
+    filters(projects, environments, period, _iso(start), _iso(end))
+    window = f"{start} to {end}" if start or end else f"last {period}"
+    found = None
+    if issues is not None:
+        found = await ln.linked_replays(
+            state.client, org, issues, projects=projects, environments=environments,
+            stats_period=period or "90d",
+        )  # fmt: skip
+        wanted = found.all_ids()[: ln.MAX_LISTED]
+        if not wanted:
+            return _no_linked_replays(state, org, found, window)
     page = await state.client.list_replays(
         org,
         projects=projects,
-        environments=[environment] if environment else [],
-        query=query,
-        stats_period=None if start or end else stats_period,
-        start=start.isoformat() if start else None,
-        end=end.isoformat() if end else None,
+        environments=environments,
+        query=ln.id_query(wanted, query) if wanted is not None else query,
+        stats_period=period,
+        start=_iso(start),
+        end=_iso(end),
         sort=sort,
         fields=FULL_FIELDS if full else SUMMARY_FIELDS,
         per_page=limit,
@@ -312,13 +186,11 @@ async def list_replays(
     )
     fitted = fit_page([row_of(replay, full) for replay in page.items], cursor, page.next_cursor)
     rows, next_cursor = fitted.rows, fitted.next_cursor
-    window = f"{start} to {end}" if start or end else f"last {stats_period}"
     scope = r.joined(
         [
             f"organization {org}",
-            "project " + ", ".join(r.data(p) for p in projects) if projects else None,
-            f"environment {r.data(environment)}" if environment else None,
-            f"query {r.code(query)}" if query else None,
+            ln.asked(issues, wanted),
+            *_filters_said(projects, environment, query),
             window,
             f"sorted by {sort}",
         ],
@@ -326,17 +198,62 @@ async def list_replays(
     )
     common = common_of(rows)
     lines = header_of(len(rows), scope, common, rows)
+    if found is not None:
+        lines[1:1] = ln.issue_lines(found, window)
     lines += [line_of(row, common, state.now()) for row in rows]
-    if not rows:
+    lines += _closing(bool(rows), next_cursor)
+    issues_out = found.out() if found else None
+    model = ReplayList(organization=org, replays=rows, next_cursor=next_cursor, issues=issues_out)
+    return answer(state, "\n".join(lines), model)
+
+
+def _period(
+    start: datetime | None, end: datetime | None, stats_period: str | None, by_id: bool
+) -> str | None:
+    """The relative window: none with start/end; 90d by default when listing by issue or id
+    (what replay-count looks through), else 14d."""
+    if start or end:
+        return None
+    return stats_period or ("90d" if by_id else "14d")
+
+
+def _closing(any_rows: bool, next_cursor: str | None) -> list[str]:
+    lines = []
+    if not any_rows:
         lines.append("No replays match. Widen stats_period, or drop query or environment.")
     if next_cursor:
         lines.append(
             f'More available: call list_replays with cursor="{next_cursor}" and the same '
             "other arguments."
         )
-    elif rows:
+    elif any_rows:
         lines.append(
             "Next: summarize_replay (what happened) or get_replay with one of these replay ids."
         )
-    model = ReplayList(organization=org, replays=rows, next_cursor=next_cursor)
+    return lines
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _filters_said(
+    projects: list[str], environment: str | None, query: str | None
+) -> list[str | None]:
+    return [
+        "project " + ", ".join(r.data(p) for p in projects) if projects else None,
+        f"environment {r.data(environment)}" if environment else None,
+        f"query {r.code(query)}" if query else None,
+    ]
+
+
+def _no_linked_replays(state: ToolState, org: str, found: ln.Linked, window: str) -> CallToolResult:
+    lines = [f"No replays listed (organization {org}, {window})."]
+    lines += ln.issue_lines(found, window)
+    if found.ids_returned:
+        lines.append(
+            "Widen stats_period (replays are kept 90 days), drop project or environment, or "
+            "check the issue id."
+        )
+    model = ReplayList(organization=org, replays=[], issues=found.out())
     return answer(state, "\n".join(lines), model)

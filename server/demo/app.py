@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import control, sentry_routes, spec_routes
+from . import control, second_region, sentry_routes, spec_routes
 from .data import Dataset, Project, Replay
 from .faults import MAX_LOG, PENDING, FaultSet, RequestRecord
 from .long_replay import LongReplay, build_long_replay, long_replay_id
@@ -78,6 +78,8 @@ class DemoSentry:
         self.now = now
         self._started = time.monotonic()
         self.data = Dataset(now)
+        self.region_data = Dataset(now, region=True)  # `acme-eu`, in a second region
+        self.region_origin = second_region.REGION_ORIGIN
         self.faults = FaultSet()
         self.requests: list[RequestRecord] = []
         self._cache: OrderedDict[tuple[str, int], bytes] = OrderedDict()
@@ -101,6 +103,17 @@ class DemoSentry:
     @property
     def organization_id(self) -> str:
         return self.data.organization_id
+
+    @property
+    def region_organization(self) -> str:
+        """The organization that lives in the demo's second region (at `region_origin`)."""
+        return self.region_data.organization
+
+    @property
+    def performance_issue_id(self) -> str:
+        """An issue-platform (performance) issue: replay-count finds its replays only with
+        `data_source=search_issues`."""
+        return self.data.performance_issues[0].id
 
     @property
     def projects(self) -> list[Project]:
@@ -148,6 +161,7 @@ class DemoSentry:
         self.faults.clear()
         self.requests.clear()
         self.data.reset_state()
+        self.region_data.reset_state()
 
     def add_long_replay(self, segments: int = 320, target_bytes: int = 32_000_000) -> str:
         """Add a synthetic long `web-frontend` replay; returns its id (32 hex).
@@ -232,7 +246,14 @@ class DemoSentry:
         caller, auth_error = self._caller(request)
         # Logged on arrival, so a request whose caller gave up (a timeout) is still counted
         # once the demo has read it; its status is filled in when the answer is ready.
-        record = RequestRecord(request.method, raw_path, query, PENDING, caller is not None)
+        record = RequestRecord(
+            request.method,
+            raw_path,
+            query,
+            PENDING,
+            caller is not None,
+            second_region.host_of(request),
+        )
         if len(self.requests) >= MAX_LOG:
             del self.requests[: MAX_LOG // 10]
         self.requests.append(record)
@@ -277,7 +298,10 @@ class DemoSentry:
             handler = handlers.get(request.method)
             if handler is None:
                 return json_response({"detail": f'Method "{request.method}" not allowed.'}, 405)
-            ctx = Ctx(self, request, caller, query_pairs(query))
+            owner = second_region.owner_for(self, m.groupdict().get("org"), request)
+            if owner is None:
+                return json_response({"detail": "The requested resource does not exist"}, 404)
+            ctx = Ctx(owner, request, caller, query_pairs(query))
             try:
                 response: Response = await handler(ctx, **m.groupdict())
                 return response
@@ -307,5 +331,6 @@ class DemoSentry:
             "token": self.token,
             "organization": self.organization,
             "projects": [{"id": p.id, "slug": p.slug} for p in self.projects],
+            "region_organization": {"slug": self.region_organization, "host": self.region_origin},
             "dialect": self.dialect,
         }

@@ -35,6 +35,15 @@ ISSUES: list[Issue] = [
 ]  # fmt: skip
 ISSUE_BY_KEY = {issue.key: issue for issue in ISSUES}
 
+# Issue-platform (performance) issues: no error event carries them, so Sentry's replay-count
+# finds their replays only with `data_source=search_issues` (the IssuePlatform dataset; see
+# getsentry/sentry src/sentry/replays/usecases/replay_counts.py). Kept apart from ISSUES so
+# that the random draws of the error data stay as they were.
+PERFORMANCE_ISSUES: list[Issue] = [
+    Issue("n_plus_one", "5102938480", "N+1 API Call", "product_detail",
+          "GET /api/reviews?product={n}"),
+]  # fmt: skip
+
 WARNINGS = [
     'Warning: Each child in a list should have a unique "key" prop.',
     "ResizeObserver loop completed with undelivered notifications.",

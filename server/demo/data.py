@@ -1,5 +1,8 @@
 """The deterministic demo data set: one org, its projects, members, issues and replays.
 
+`Dataset(now)` is the organization `acme`; `Dataset(now, region=True)` is `acme-eu`, an
+organization that lives in a second data-storage region (same kind of data, other ids).
+
 Everything is drawn from `random.Random` with fixed seeds, so ids (replays, errors,
 traces) are identical on every run whatever `now` is; only absolute times move.
 """
@@ -22,6 +25,7 @@ from .catalog import (
     LANDINGS,
     LAST_NAMES,
     MEMBERS,
+    PERFORMANCE_ISSUES,
     PLATFORMS,
     Issue,
 )
@@ -31,6 +35,8 @@ from .story import story_plan
 ORG_SLUG = "acme"
 ORG_ID = "1138"
 SEED = 1138
+REGION_ORG_SLUG = "acme-eu"  # the organization in the demo's second region
+REGION_ORG_ID = "2276"
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,11 @@ PROJECTS = [
     Project("4505321021243392", "web-frontend", "javascript-react", "Web Frontend"),
     Project("4505321021243393", "checkout", "javascript-react", "Checkout"),
     Project("4505321087340544", "admin-dashboard", "javascript-vue", "Admin Dashboard"),
+]
+REGION_PROJECTS = [
+    Project("4508112001100800", "web-frontend", "javascript-react", "Web Frontend"),
+    Project("4508112001100801", "checkout", "javascript-react", "Checkout"),
+    Project("4508112001165312", "admin-dashboard", "javascript-vue", "Admin Dashboard"),
 ]
 PROJECT_MIX = ["web-frontend"] * 80 + ["checkout"] * 50 + ["admin-dashboard"] * 30
 SDKS = {
@@ -158,17 +169,24 @@ def _user(rng: random.Random, index: int) -> dict[str, Any]:
 
 
 class Dataset:
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, region: bool = False) -> None:
         self.now = now
-        self.organization = ORG_SLUG
-        self.organization_id = ORG_ID
-        self.projects = list(PROJECTS)
+        self.region = region
+        self.organization = REGION_ORG_SLUG if region else ORG_SLUG
+        self.organization_id = REGION_ORG_ID if region else ORG_ID
+        self.projects = list(REGION_PROJECTS if region else PROJECTS)
         self.issues: list[Issue] = list(ISSUES)
+        self.performance_issues: list[Issue] = list(PERFORMANCE_ISSUES)
         self.members = list(MEMBERS)
         self.replays: list[Replay] = []
         self.error_issue: dict[str, str] = {}  # error event id -> issue id
         self._build()
         self.by_id = {r.id: r for r in self.replays}
+        # replay id -> issue-platform issue ids (occurrences that carry the replay's id)
+        self.occurrence_issues: dict[str, list[str]] = {
+            r.id: [i.id for i in self.performance_issues if _has_occurrence(r, i)]
+            for r in self.replays
+        }
         self.initially_archived = {self.archived_replay_id}
         self.deleted: set[str] = set(self.initially_archived)
 
@@ -194,6 +212,8 @@ class Dataset:
         for i, slug in enumerate(mix):
             r = random.Random(f"replay-{i}")
             rid = hex_id(r)
+            if self.region:  # same draws, other ids: replay ids are unique across Sentry
+                rid = hex_id(random.Random(f"region-replay-{i}"))
             offset = r.uniform(600, 13.5 * 86400)
             if i == story:
                 offset = 2 * 3600
@@ -331,6 +351,13 @@ class Dataset:
             plan.actions = plan.actions[:1]
             plan.visits = plan.visits[:1]
         return plan, placed
+
+
+def _has_occurrence(replay: Replay, issue: Issue) -> bool:
+    """Whether the replay ran into the performance issue: a web-frontend replay that opened
+    the issue's page (every other one, so that the count is not simply "all of them")."""
+    pages = {visit.page for visit in replay.plan.visits}
+    return replay.project.slug == "web-frontend" and issue.page in pages and replay.ordinal % 2 == 0
 
 
 def _segment_bounds(r: random.Random, kind: str) -> list[float]:

@@ -34,6 +34,7 @@ class RequestRecord:
     query: str  # raw query string
     status: int  # PENDING (0) while the demo is still answering
     authenticated: bool
+    host: str = ""  # the Host the request was sent to (the demo answers on two)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

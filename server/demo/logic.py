@@ -274,7 +274,10 @@ def selector_rows(ctx: Ctx) -> list[dict[str, Any]]:
 
 
 COUNT_LIMITS = {"issue.id": 25, "transaction": 25, "replay_id": 100}
+# What `data_source` accepts (getsentry/sentry src/sentry/replays/usecases/replay_counts.py
+# maps each to a dataset; the endpoint's default is `discover`).
 COUNT_SOURCES = ("discover", "events", "search_issues", "spans", "transactions")
+ERROR_SOURCES = ("discover", "events")  # the datasets that hold error events (and their issue)
 # Per key: the check every value must pass, and the 400 detail when one does not.
 COUNT_VALUE_CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
     "issue.id": (str.isdigit, "Invalid issue.id value: must be integers"),
@@ -283,24 +286,52 @@ COUNT_VALUE_CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
         "Invalid replay_id value: must be UUIDs",
     ),
 }
-# Whether a replay counts for one value of the query's key.
+# Whether a replay counts for one value of the query's key, per dataset asked.
 CountMatch = Callable[[Dataset, Replay, str], bool]
-COUNT_MATCHES: dict[str, CountMatch] = {
-    "issue.id": lambda data, r, value: any(data.error_issue[e] == value for e in r.error_ids),
-    "transaction": lambda data, r, value: value in r.transactions,
-    "replay_id": lambda data, r, value: r.id == parse_replay_id(value),
-}
+
+
+def _error_issue(data: Dataset, r: Replay, value: str) -> bool:
+    return any(data.error_issue[e] == value for e in r.error_ids)
+
+
+def _platform_issue(data: Dataset, r: Replay, value: str) -> bool:
+    return value in data.occurrence_issues.get(r.id, ())
+
+
+def _no_issue(data: Dataset, r: Replay, value: str) -> bool:
+    return False
+
+
+def _any_issue(data: Dataset, r: Replay, value: str) -> bool:
+    return _error_issue(data, r, value) or _platform_issue(data, r, value)
+
+
+def count_match(key: str, source: str, spec: bool) -> CountMatch:
+    """Error issues live in the error datasets, issue-platform (performance) issues only in
+    `search_issues`; the seed knows no data source, so there an issue id counts either way."""
+    if key == "transaction":
+        return lambda data, r, value: value in r.transactions
+    if key == "replay_id":
+        return lambda data, r, value: r.id == parse_replay_id(value)
+    if spec:
+        return _any_issue
+    if source in ERROR_SOURCES:
+        return _error_issue
+    return _platform_issue if source == "search_issues" else _no_issue
+
+
 MAX_COUNTED_IDS = 51
 
 
 def replay_counts(ctx: Ctx, spec: bool = False) -> dict[str, Any]:
-    """Replays per value of the one `issue.id` / `transaction` / `replay_id` list queried."""
+    """Replays per value of the one `issue.id` / `transaction` / `replay_id` list queried:
+    counts capped at 51, or with `returnIds` (not in the seed) up to 51 ids per value."""
     term = _count_term(ctx, spec)
     data = ctx.demo.data
     replays = sorted(
         candidates(ctx, include_archived=False), key=lambda r: r.started_at, reverse=True
     )
-    match = COUNT_MATCHES[term.raw_key]
+    match = count_match(term.raw_key, ctx.get("data_source") or "discover", spec)
     hits: dict[str, list[str]] = {}
     for value in term.values:
         ids = [r.id for r in replays if match(data, r, value)]

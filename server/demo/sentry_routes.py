@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from . import logic, shapes
+from . import logic, second_region, shapes
 from . import query as q
 from .events_meta import replays_events_meta
 from .logic import candidates, find_replay, resolve_org, resolve_project
@@ -173,12 +173,18 @@ async def selectors(ctx: Ctx, org: str) -> Response:
     return json_response({"data": [shapes.sentry_selector(r) for r in page]}, headers=headers)
 
 
+async def organization(ctx: Ctx, org: str) -> Response:
+    resolve_org(ctx, org)
+    return json_response(second_region.organization_json(ctx.demo, ctx.request))
+
+
 async def replay_count(ctx: Ctx, org: str) -> Response:
     resolve_org(ctx, org)
     return json_response(logic.replay_counts(ctx))
 
 
 ROUTES: list[tuple[str, dict[str, Any]]] = [
+    (rf"^{ORG}/$", {"GET": organization}),
     (rf"^{ORG}/replays/$", {"GET": list_replays}),
     (rf"^{ORG}/replays/{RID}/$", {"GET": org_replay}),
     (rf"^{ORG}/replay-selectors/$", {"GET": selectors}),

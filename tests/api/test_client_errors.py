@@ -209,18 +209,22 @@ async def test_oversized_body_is_refused(demo: DemoSentry, base_url: str):
             await client.list_replays(demo.organization)
 
 
-async def test_count_falls_back_to_discover_on_old_servers(client: SentryClient, demo: DemoSentry):
+async def test_count_asks_again_with_events_when_discover_is_refused(
+    client: SentryClient, demo: DemoSentry
+):
+    # getsentry/sentry organization_replay_count.py validates discover | search_issues; the
+    # published schema of 2026-08 lists events | search_issues | spans instead.
     demo.faults.add(
         path=r"replay-count/$",
         status=400,
-        body={"data_source": ['"events" is not a valid choice.']},
+        body={"data_source": ['"discover" is not a valid choice.']},
     )
     counts = await client.count_replays(
         demo.organization, query=f"replay_id:[{demo.story_replay_id}]"
     )
     assert counts.counts
     queries = [r.query for r in demo.requests if "replay-count" in r.path]
-    assert "data_source=events" in queries[0] and "data_source=discover" in queries[1]
+    assert "data_source=discover" in queries[0] and "data_source=events" in queries[1]
 
 
 async def test_concurrency_is_capped(demo: DemoSentry, base_url: str):

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx2
 
-from sentry_replays_mcp.tools.api import ids
+from sentry_replays_mcp.tools.api import ids, region_hosts
 from sentry_replays_mcp.tools.api.click_models import ClickedNode, Selector
 from sentry_replays_mcp.tools.api.errors import InvalidArgument, InvalidRequest, NotFound
 from sentry_replays_mcp.tools.api.failures import ErrorContext, Hints
@@ -32,6 +32,7 @@ from sentry_replays_mcp.tools.api.request_params import (
     MAX_PER_PAGE,
     api_root,
     count_params,
+    data_source_param,
     error_event_params,
     filters,
     page_params,
@@ -44,12 +45,7 @@ from sentry_replays_mcp.tools.api.segment_models import (
     parse_segment,
     parse_segment_page,
 )
-from sentry_replays_mcp.tools.api.transport import (
-    Answer,
-    RetryPolicy,
-    Transport,
-    pooled_http,
-)
+from sentry_replays_mcp.tools.api.transport import Answer, RetryPolicy, Transport, pooled_http
 
 
 class SentryClient:
@@ -85,6 +81,7 @@ class SentryClient:
         )
         self._route_choice: dict[str, str] = {}
         self._host = urlsplit(self.base_url).netloc
+        self._regions = region_hosts.RegionRoots(self.base_url, self._organization_details)
 
     async def __aenter__(self) -> Self:
         return self
@@ -108,6 +105,21 @@ class SentryClient:
         """Which path template answered, per operation (after the first successful call)."""
         return dict(self._route_choice)
 
+    @property
+    def region_roots(self) -> dict[str, str | None]:
+        """The API root used per organization, once read (None: the configured URL)."""
+        return self._regions.known()
+
+    def _context(self, action: str, scope: str, subject: str, host: str) -> ErrorContext:
+        return ErrorContext(action, scope, subject, host, self.timeout, self._secrets, self._hints)
+
+    async def _organization_details(self, org: str) -> Any:
+        """`GET organizations/{org}/` on the configured URL (for its `links.regionUrl`)."""
+        route = ROUTES["get_organization"]
+        context = self._context(route.action, route.scope, f"organization '{org}'", self._host)
+        path = route.paths[0].format(org=org)
+        return (await self._transport.request(route.method, path, context=context)).body
+
     # -- the one place operations go through -------------------------------------------
 
     async def _call(
@@ -128,11 +140,11 @@ class SentryClient:
         remembered = self._route_choice.get(operation)
         if remembered in candidates:
             candidates = [remembered]
-        context = ErrorContext(
-            route.action, route.scope, subject, self._host, self.timeout, self._secrets, self._hints
-        )
+        root = await self._regions.root(values["org"]) if "org" in values else None
+        host = urlsplit(root).netloc if root else self._host
+        context = self._context(route.action, route.scope, subject, host)
         for position, template in enumerate(candidates):
-            path = template.format(**values)
+            path = (root or "") + template.format(**values)
             try:
                 answer = await self._transport.request(
                     route.method,
@@ -355,24 +367,26 @@ class SentryClient:
         projects: Sequence[str | int] = (),
         environments: Sequence[str] = (),
         stats_period: str | None = None,
-        data_source: str = "events",
+        data_source: str = "discover",
         return_ids: bool = False,
     ) -> ReplayCounts:
-        """Replays per issue, transaction or replay id. `query` must use list syntax, e.g.
-        `issue.id:[1,2]`, `transaction:["/checkout"]` or `replay_id:[...]`."""
+        """Replays per issue, transaction or replay id (`query` in list syntax, e.g.
+        `issue.id:[1,2]`). `data_source`: `discover` (error events) or `search_issues` (the
+        issue platform), the two choices getsentry/sentry validates in
+        src/sentry/replays/endpoints/organization_replay_count.py; a server that refuses
+        `discover` (newer ones document `events`) is asked again with `events`."""
         org = ids.organization(organization)
         base = count_params(query, projects, environments, stats_period, return_ids)
         subject = f"replay counts in organization '{org}'"
         try:
             answer = await self._call(
-                "count_replays", {"org": org}, subject, [*base, ("data_source", data_source)]
+                "count_replays", {"org": org}, subject, [*base, data_source_param(data_source)]
             )
         except InvalidRequest as error:
-            # Older and self-hosted servers only know `discover`.
-            if "data_source" not in error.message or data_source == "discover":
+            if "data_source" not in error.message or data_source != "discover":
                 raise
             answer = await self._call(
-                "count_replays", {"org": org}, subject, [*base, ("data_source", "discover")]
+                "count_replays", {"org": org}, subject, [*base, ("data_source", "events")]
             )
         return ReplayCounts.parse(answer.body)
 

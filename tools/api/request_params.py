@@ -119,6 +119,17 @@ def count_params(
     return params
 
 
+DATA_SOURCES = ("discover", "search_issues")  # replay-count: error events; the issue platform
+
+
+def data_source_param(source: str) -> tuple[str, str]:
+    if source not in DATA_SOURCES:
+        raise InvalidArgument(
+            f"Invalid data_source {source!r}: use one of {', '.join(DATA_SOURCES)}."
+        )
+    return ("data_source", source)
+
+
 def replay_values(organization: str, project: str | int, replay_id: str) -> dict[str, str]:
     """The path values of one replay in one project, each checked."""
     return {

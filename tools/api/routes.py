@@ -31,6 +31,10 @@ _REPLAY = "replays/{replay}/"
 _PROJECT_REPLAY = "projects/{org}/{project}/" + _REPLAY
 
 ROUTES: dict[str, Route] = {
+    # sentry.io only: its `links.regionUrl` names the organization's region host
+    "get_organization": Route(
+        "GET", ("organizations/{org}/",), "org:read", "read the organization"
+    ),
     "list_replays": Route("GET", ("organizations/{org}/replays/",), "org:read", "list replays"),
     "get_replay": Route(
         "GET",

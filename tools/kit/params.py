@@ -73,7 +73,10 @@ Query = Annotated[
 ]
 
 _AROUND = re.compile(r"\+?(?:(\d+):)?(\d+):(\d\d(?:\.\d+)?)|\+?(\d+(?:\.\d+)?)s?")
-_AROUND_FORMS = "use an offset from the replay's start such as '2:05' (m:ss), '2:05.3', '1:02:05' or '125' (seconds)"
+_AROUND_FORMS = (
+    "use an offset from the replay's start such as '2:05' (m:ss), '2:05.3', '1:02:05' or "
+    "'125' (seconds)"
+)
 
 
 def parse_around(value: str) -> float:

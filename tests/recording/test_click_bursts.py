@@ -22,6 +22,7 @@ from typing import Any
 
 from sentry_replays_mcp.tools.recording import kinds as ev
 from sentry_replays_mcp.tools.recording.digest import Digest, summarize_pages
+from sentry_replays_mcp.tools.recording.segment import summarize_segment
 from sentry_replays_mcp.tools.recording.timeline import collapse, describe
 from tests.recording.sdk_shapes import T0, crumb
 
@@ -105,3 +106,9 @@ def test_finishing_twice_counts_once():
     digest = digest_of(*burst(T0, 6))
     digest.finish()
     assert digest.counts[ev.CLICK] == 6 and len(digest.events) == 1
+
+
+def test_a_segments_moments_fold_the_burst_too():
+    summary = summarize_segment(burst(T0, 6))
+    assert [m.kind for m in summary.moments] == [ev.RAGE_CLICK]
+    assert summary.mix["click"] == 1 and summary.mix["pointer"] == 6  # as recorded

@@ -17,14 +17,17 @@ from tests.readme import README, blocks, excerpt_problems, section
 pytestmark = pytest.mark.anyio
 
 
-async def test_the_summarize_replay_excerpt_is_what_the_demo_prints():
-    (shown,) = blocks(section("What happened in a session: `summarize_replay`"))
-    story = DemoSentry().story_replay_id
+async def test_the_summarize_replay_excerpts_are_what_the_demo_prints():
+    """The web example (the checkout story) and the mobile one (the Android replay)."""
+    web, mobile = blocks(section("What happened in a session: `summarize_replay`"))
+    demo = DemoSentry()
+    (android,) = [r.id for r in demo.data.replays if r.platform == "android"]
     async with Client(build_server(Settings(demo=True))) as client:  # what --demo serves
-        result = await client.call_tool("summarize_replay", {"replay_id": story})
-    actual = text_of(result).splitlines()
-    problems = excerpt_problems(shown.splitlines(), actual)
-    assert not problems, "\n".join([*problems, "the demo prints:", *actual])
+        for shown, replay in ((web, demo.story_replay_id), (mobile, android)):
+            result = await client.call_tool("summarize_replay", {"replay_id": replay})
+            actual = text_of(result).splitlines()
+            problems = excerpt_problems(shown.splitlines(), actual)
+            assert not problems, "\n".join([*problems, "the demo prints:", *actual])
 
 
 def test_the_excerpt_check_catches_drift():

@@ -36,8 +36,12 @@ def video_events(story: MobileStory, segment_id: int, start_ms: int, seconds: fl
 
     Meta: `{href, height, width}` (sentry-java io/sentry/rrweb/RRWebMetaEvent.java;
     sentry-cocoa RRWeb/SentryRRWebMetaEvent.swift). Video payload keys as
-    io/sentry/rrweb/RRWebVideoEvent.java writes them (`duration` in ms); sentry-cocoa's
-    RRWeb/SentryRRWebVideoEvent.swift writes the same keys plus the segment start `timestamp`.
+    io/sentry/rrweb/RRWebVideoEvent.java writes them (`duration` from `durationMs`, in ms:
+    sentry-android-replay/.../capture/CaptureStrategy.kt sets it to the encoded video's
+    length); sentry-cocoa's Sources/Swift/Integrations/SessionReplay/RRWeb/
+    SentryRRWebVideoEvent.swift writes the same keys, `duration` as `Int(duration * 1_000)`
+    (ms, since sentry-cocoa #4163 "Session replay video duration from seconds to
+    milliseconds"), plus the segment start `timestamp` as `timeIntervalSince1970` (seconds).
     """
     rng = random.Random(f"{story.platform}:video:{segment_id}")
     frames = max(1, round(seconds * FRAME_RATE))
@@ -59,7 +63,12 @@ def video_events(story: MobileStory, segment_id: int, start_ms: int, seconds: fl
     if story.platform == "cocoa":  # the order SentryRRWebVideoEvent.swift lists them in
         rate, kind = payload.pop("frameRate"), payload.pop("frameRateType")
         left, top = payload.pop("left"), payload.pop("top")
-        payload = {"timestamp": start_ms, **payload, "frameRateType": kind, "frameRate": rate}
+        payload = {
+            "timestamp": start_ms / 1000,
+            **payload,
+            "frameRateType": kind,
+            "frameRate": rate,
+        }
         payload.update(left=left, top=top)
     return [
         {"type": 4, "timestamp": start_ms, "data": meta},

@@ -266,11 +266,13 @@ class _Segment:
         self.crumb(a.t, payload)
 
     def do_slow(self, a: Action) -> None:
-        """A slow click: a ui.click breadcrumb per click, then one `ui.slowClickDetected`
-        with the first click's timestamp, message and data plus url, route, timeAfterClickMs,
-        endReason and clickCount; a slow click gets no `ui.multiClick`
-        (getsentry/sentry-javascript packages/replay-internal/src/coreHandlers/handleClick.ts,
-        `_generateBreadcrumbs`)."""
+        """A slow click: an rrweb click event per click but one ui.click breadcrumb, for the
+        first click (clicks on the same element less than 1 s apart are one breadcrumb:
+        getsentry/sentry-javascript packages/browser-utils/src/instrument/dom.ts,
+        `isSimilarToLastCapturedEvent`), then one `ui.slowClickDetected` with the first click's
+        timestamp, message and data plus url, route, timeAfterClickMs, endReason and
+        clickCount (the rrweb clicks); a slow click gets no `ui.multiClick`
+        (packages/replay-internal/src/coreHandlers/handleClick.ts, `_generateBreadcrumbs`)."""
         el = a.el
         assert el is not None
         count = int(a.info["count"])
@@ -280,7 +282,6 @@ class _Segment:
         self.dom_crumb(a.t, "ui.click", el)
         for i in range(1, count):
             self._click_at(a.t + 0.22 * i, el, down_up=False)
-            self.dom_crumb(a.t + 0.22 * i, "ui.click", el)
         payload = {
             "type": "default",
             "message": el.path,

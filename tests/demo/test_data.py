@@ -147,9 +147,8 @@ def test_every_replay_summary_matches_its_recording(demo):
             elif e["type"] == 3 and e["data"]["source"] == 0:
                 for add in e["data"]["adds"]:
                     known |= node_ids(add["node"])
-        clicks = crumbs(flat, "ui.click")  # the SDK writes one per click, a rage burst included
-        bursts = sum(int(a.info["count"]) - 1 for a in replay.clicks if a.kind == "slow")
-        assert len(clicks) == len(replay.clicks) + bursts
+        clicks = crumbs(flat, "ui.click")  # one per click, and one for a whole rage burst
+        assert len(clicks) == len(replay.clicks)
         assert all(c["data"]["nodeId"] in known for c in clicks), replay.id
         slow = crumbs(flat, "ui.slowClickDetected")
         dead = [

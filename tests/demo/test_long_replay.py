@@ -132,7 +132,7 @@ async def test_replay_counts_match_the_recording(
     assert replay["count_segments"] == SEGMENTS == len(recording)
     crumbs = Counter()
     spans = Counter()
-    dead = rage = metas = repeats = 0
+    dead = rage = metas = 0
     for event in (e for seg in recording for e in seg):
         if event["type"] == 4:
             metas += 1
@@ -147,10 +147,9 @@ async def test_replay_counts_match_the_recording(
                 is_dead = data["endReason"] == "timeout" and data["timeAfterClickMs"] >= 7000
                 dead += is_dead and data["node"]["tagName"] in ("a", "button", "input")
                 rage += is_dead and data["clickCount"] >= 5
-                repeats += data["clickCount"] - 1  # the SDK writes a ui.click for every click
         elif tag == "performanceSpan":
             spans[payload["op"]] += 1
-    assert crumbs["ui.click"] == len(replay["clicks"]) + repeats > 20
+    assert crumbs["ui.click"] == len(replay["clicks"]) > 20  # one ui.click for a whole burst
     assert crumbs["error"] == replay["count_errors"] == len(replay["error_ids"]) >= 3
     assert crumbs["warning"] == replay["count_warnings"] >= 2
     assert crumbs["info"] == replay["count_infos"]

@@ -104,7 +104,11 @@ async def test_every_segment_is_a_video_chunk_with_no_dom(api, sentry, platform)
         keys = COCOA_VIDEO_KEYS if platform == "cocoa" else VIDEO_KEYS
         assert list(payload) == keys and payload["segmentId"] == number
         assert (payload["encoding"], payload["container"]) == ("h264", "mp4")
-        assert 1000 <= payload["duration"] <= 5000  # ms of video, 5 s chunks
+        # ms of video, 5 s chunks: sentry-java RRWebVideoEvent.java `durationMs`; sentry-cocoa
+        # RRWeb/SentryRRWebVideoEvent.swift `Int(duration * 1_000)`
+        assert isinstance(payload["duration"], int) and 1000 <= payload["duration"] <= 5000
+        if platform == "cocoa":  # `timestamp.timeIntervalSince1970`: seconds
+            assert payload["timestamp"] == video["timestamp"] / 1000
         assert payload["frameCount"] == round(payload["duration"] / 1000 * payload["frameRate"])
         assert (payload["height"], payload["width"]) == (
             meta["data"]["height"],

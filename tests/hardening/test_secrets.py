@@ -134,11 +134,18 @@ def test_settings_and_auth_never_show_the_token(watch: Watch):
 # -- every tool, over real HTTP, logging at DEBUG --------------------------------------------
 
 
-async def test_every_tool_ok_and_failing_at_debug(sentry: tuple[DemoSentry, str], watch: Watch):
+@pytest.mark.parametrize("platform", ["web", "android"])
+async def test_every_tool_ok_and_failing_at_debug(
+    sentry: tuple[DemoSentry, str], watch: Watch, platform: str
+):
     """Every tool, answered and failing (401, 403, 500, timeout, connection refused), through
-    the real HTTP stack (httpx2 and httpcore2 log at DEBUG)."""
+    the real HTTP stack (httpx2 and httpcore2 log at DEBUG), about the web story and about the
+    demo's Android (video) replay."""
     demo, url = sentry
-    calls = valid_calls(demo)
+    replay = demo.story_replay_id
+    if platform != "web":
+        (replay,) = [r.id for r in demo.data.replays if r.platform == platform]
+    calls = valid_calls(demo, replay)
     server = build_server(Settings(token=SECRET_TOKEN, url=url, organization="acme", timeout=1))
     refused = build_server(
         Settings(token=SECRET_TOKEN, url=f"http://127.0.0.1:{closed_port()}", organization="acme")

@@ -1,5 +1,5 @@
 """A private demo Sentry serving a recording built from SDK-shaped fixtures, for end-to-end
-tests through `mcp.Client` while the demo's own mobile replays are not there yet.
+tests through `mcp.Client` of cases the demo's own replays do not have (a lost segment).
 
 The recording replaces one ordinary demo replay's segments (through the demo's own
 `long_replays` store, which serves pre-rendered segments); the demo answers every request

@@ -1,7 +1,8 @@
 """SDK-shaped recordings through the real MCP client: summarize_replay over the demo's web
-story and over an Android recording, and the segment tools over a recording with a lost
-segment. The Android fixtures are those of test_mobile.py (sentry-java
-`DefaultReplayBreadcrumbConverter.kt`, `io/sentry/rrweb/RRWebVideoEvent.java`)."""
+story and its Android and iOS replays, and the segment tools over a recording with a lost
+segment, which the demo has not: that one is built from the Android fixtures of
+test_mobile.py (sentry-java `DefaultReplayBreadcrumbConverter.kt`,
+`io/sentry/rrweb/RRWebVideoEvent.java`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from mcp import Client
 
 from sentry_replays_mcp.server.demo import DemoSentry
+from sentry_replays_mcp.server.demo.mobile_stories import ANDROID, IOS, MobileStory
 from tests.conftest import build_for, text_of
 from tests.recording.sdk_shapes import android_meta, mobile_crumb, video
 from tests.recording.served import serve
@@ -49,28 +51,74 @@ def android(start: float, count: int) -> list[list[dict[str, Any]]]:
     return segments
 
 
-async def test_summarize_replay_tells_an_android_session():
-    demo, replay_id = serve(android, mobile=True)
+def demo_mobile(demo: DemoSentry, platform: str) -> str:
+    (found,) = [r.id for r in demo.data.replays if r.platform == platform]
+    return found
+
+
+def video_seconds(story: MobileStory) -> int:
+    """The video an SDK records: the session less its time in the background (neither SDK
+    records while the app is in the background)."""
+    away = sum(back - left for left, back in story.background)
+    return round(story.duration - away)
+
+
+async def summary_of(demo: DemoSentry, replay_id: str) -> tuple[str, dict[str, Any]]:
     async with Client(build_for(demo)) as client:
         result = await client.call_tool("summarize_replay", {"replay_id": replay_id})
     text = text_of(result)
     assert not result.is_error, text
-    assert "Pixel 8 on Android 14" in text
-    assert "a video recording: 7 chunks, 34 s, no DOM" in text
+    assert result.structured_content is not None
+    return text, result.structured_content
+
+
+async def test_summarize_replay_tells_the_demos_android_session(demo_sentry: DemoSentry):
+    """The demo's Android replay (sentry-java shapes, server/demo/mobile_events.py): screens,
+    taps, the two 503s from `POST /v2/orders`, the app in the background for 30 s."""
+    replay_id = demo_mobile(demo_sentry, "android")
+    text, content = await summary_of(demo_sentry, replay_id)
+    assert "Pixel 8 on Android 14" in text and "lasted 1m 52s" in text
+    segments = demo_sentry.replay(replay_id).segment_count
+    assert f"a video recording: {segments} chunks, {video_seconds(ANDROID)} s, no DOM" in text
+    assert "Problems: 2 failed requests." in text
     for shown in (
         "screen `MainActivity`",
-        "tap on `btn_checkout` → screen `CheckoutActivity`",
-        "POST `/v1/orders` → 500, 0.8 s",
-        "POST `/v1/orders` → no response, 1.9 s",
-        "the app went to the background",
-        "connectivity: `offline`",
+        "tap on `checkout_button` → screen `CheckoutActivity`",
+        "+0:52.1 POST `/v2/orders` → 503, 1.4 s",
+        "+0:58.4 POST `/v2/orders` → 503, 1.4 s",
+        "swipe `left` on `photo_pager`",
+        "+1:06 the app went to the background",
+        "+1:36.0 the app came back to the foreground",
+        "connectivity: `cellular`",
+        "tap on `place_order_button` → screen `OrderConfirmationActivity`",
     ):
         assert shown in text, shown
-    assert "Problems: 1 console error, 2 failed requests." in text
-    assert "page load" not in text and "mutation" not in text
-    counts = result.structured_content["counts"]
-    assert counts["screen"] == 3 and "page" not in counts
-    assert result.structured_content["video_chunks"] == 7
+    assert "page" not in content["counts"] and "click" not in content["counts"]
+    assert content["counts"]["screen"] == 6 and content["counts"]["tap"] == 7
+    assert content["video_chunks"] == segments
+
+
+async def test_summarize_replay_tells_the_demos_ios_session(demo_sentry: DemoSentry):
+    """The demo's iOS replay (sentry-cocoa shapes): the Wi-Fi drops, "Place order" gets no
+    response, the app is in the background for 22 s, the second order goes through."""
+    replay_id = demo_mobile(demo_sentry, "cocoa")
+    text, content = await summary_of(demo_sentry, replay_id)
+    assert "iPhone on iOS 18.1" in text and "lasted 1m 32s" in text
+    segments = demo_sentry.replay(replay_id).segment_count
+    assert f"a video recording: {segments} chunks, {video_seconds(IOS)} s, no DOM" in text
+    assert "Problems: 1 failed request." in text
+    for shown in (
+        "screen `ProductListViewController`",
+        "tap on `checkoutTapped:` → screen `CheckoutViewController`",
+        "connectivity: `none`",
+        "+0:47.1 POST `/v2/orders` → no response, 8.0 s",
+        "the app went to the background",
+        "the app came back to the foreground",
+        "tap on `placeOrderTapped:` → screen `OrderConfirmationViewController`",
+    ):
+        assert shown in text, shown
+    assert "→ 0" not in text
+    assert content["counts"]["screen"] == 5 and content["counts"]["app_state"] == 2
 
 
 async def test_summarize_replay_gives_tenths_where_the_story_shares_a_second(

@@ -16,6 +16,7 @@ navigation with message and `data.to`; device.connectivity `state`; device.orien
 import json
 
 from sentry_replays_mcp.tools.recording import kinds as ev
+from sentry_replays_mcp.tools.recording.classifier import chunk_ms
 from sentry_replays_mcp.tools.recording.digest import Digest, summarize_pages
 from sentry_replays_mcp.tools.recording.report import left_out, problem_line, video_line
 from sentry_replays_mcp.tools.recording.segment import summarize_segment
@@ -93,10 +94,11 @@ def test_a_segment_names_its_own_id_from_its_video_chunk():
 
 
 def test_an_ios_session_reads_the_same():
-    """sentry-cocoa writes a touch as ui.tap with the message only, and the video duration
-    as a TimeInterval in seconds."""
+    """sentry-cocoa writes a touch as ui.tap with the message only, and the video duration in
+    ms (`Int(duration * 1_000)`, RRWeb/SentryRRWebVideoEvent.swift) with the chunk's start
+    `timestamp` in seconds."""
     ios_video = video(T0, 0)
-    ios_video["data"]["payload"]["duration"] = 5.0
+    ios_video["data"]["payload"] = {"timestamp": T0 / 1000, **ios_video["data"]["payload"]}
     segment = [
         android_meta(T0),
         ios_video,
@@ -113,3 +115,20 @@ def test_an_ios_session_reads_the_same():
         "connectivity: `wifi`",
     ]
     assert video_line(digest) == "video recording: 1 chunk, 5 s, no DOM"
+
+
+def test_video_durations_in_each_sdks_unit():
+    """ms from sentry-java (`RRWebVideoEvent.java` `durationMs`) and from sentry-cocoa since
+    #4163 (`Int(duration * 1_000)`); seconds from sentry-cocoa before it (`duration`, a
+    TimeInterval); the unit that agrees with frameCount / frameRate is taken."""
+    android = video(T0, 0)["data"]["payload"]  # 5000 ms, 5 frames at 1 fps
+    short = {**android, "duration": 80, "frameCount": 1}  # a last chunk of 80 ms
+    old_cocoa = {**android, "duration": 5.0}
+    unframed = {"duration": 4.5}
+    assert [chunk_ms(p) for p in (android, short, old_cocoa, unframed)] == [
+        5000,
+        80,
+        5000,
+        4500,
+    ]
+    assert chunk_ms({"duration": "5000"}) == chunk_ms({"duration": -1}) == 0

@@ -63,8 +63,12 @@ def matches_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
+MOBILE = {"android": "summarize_replay_android", "cocoa": "summarize_replay_ios"}
+
+
 def test_every_tool_has_one_golden_output():
-    assert sorted(p.stem for p in GOLDEN.glob("*.md")) == sorted([*TOOL_NAMES, "unknown_project"])
+    expected = [*TOOL_NAMES, "unknown_project", *MOBILE.values()]
+    assert sorted(p.stem for p in GOLDEN.glob("*.md")) == sorted(expected)
 
 
 @pytest.mark.parametrize("tool", TOOL_NAMES)
@@ -72,6 +76,17 @@ async def test_golden_text(client: Client, fixed_demo: DemoSentry, tool: str):
     result = await client.call_tool(tool, valid_calls(fixed_demo)[tool])
     assert not result.is_error, text_of(result)
     matches_golden(tool, CODE.sub("<code>", text_of(result)) + "\n")
+
+
+@pytest.mark.parametrize("platform", sorted(MOBILE))
+async def test_golden_mobile_summary(client: Client, fixed_demo: DemoSentry, platform: str):
+    """The demo's Android and iOS replays as summarize_replay tells them."""
+    (replay,) = [r.id for r in fixed_demo.data.replays if r.platform == platform]
+    result = await client.call_tool(
+        "summarize_replay", valid_calls(fixed_demo, replay)["summarize_replay"]
+    )
+    assert not result.is_error, text_of(result)
+    matches_golden(MOBILE[platform], text_of(result) + "\n")
 
 
 async def test_golden_unknown_project(client: Client, fixed_demo: DemoSentry):

@@ -10,10 +10,14 @@ from pydantic import BaseModel
 from sentry_replays_mcp.tools.api.models import Replay
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.recording import (
+    CLICK,
+    DEAD_CLICK,
     DEFAULT_KINDS,
     NAMES,
+    RAGE_CLICK,
     RECORDING_STOPPED,
     REQUEST,
+    SLOW_CLICK,
     Digest,
     Entry,
     collapse,
@@ -25,6 +29,8 @@ from sentry_replays_mcp.tools.recording import (
     windows,
 )
 from sentry_replays_mcp.tools.recording.offsets import FORMAT_NOTE, offset
+
+BURSTS = (RAGE_CLICK, DEAD_CLICK, SLOW_CLICK)
 
 
 class Moment(BaseModel):
@@ -67,6 +73,7 @@ class ReplaySummary(BaseModel):
     video_seconds: float | None = None
     recording_stopped_ms: int | None = None
     counts: dict[str, int] = {}
+    burst_clicks: int | None = None  # of the clicks counted, those in slow/dead/rage clicks
     timeline: list[Moment] = []
     timeline_more: int | None = None
     evidence: list[Evidence] = []
@@ -84,6 +91,7 @@ def take_digest(out: ReplaySummary, digest: Digest) -> None:
         out.segments_read, out.metadata_only = digest.metadata_rows, True
     out.malformed_events = digest.malformed or None
     out.counts = dict(digest.counts)
+    out.burst_clicks = digest.burst_clicks or None
     video = digest.normalizer.video
     if video.chunks:
         out.video_chunks, out.video_seconds = video.chunks, round(video.ms / 1000, 1)
@@ -245,11 +253,20 @@ def _linked(out: ReplaySummary, replay: Replay) -> list[str]:
     return lines
 
 
+def _count(out: ReplaySummary, kind: str, n: int) -> str:
+    """'15 clicks (6 of them in 1 rage click)': a frustrated click is made of clicks."""
+    shown = r.plural(n, NAMES.get(kind, kind))
+    if kind != CLICK or not out.burst_clicks:
+        return shown
+    bursts = [r.plural(out.counts[k], NAMES[k]) for k in BURSTS if out.counts.get(k)]
+    return f"{shown} ({out.burst_clicks} of them in {' and '.join(bursts)})"
+
+
 def _counted(out: ReplaySummary) -> list[str]:
     lines = []
     if out.counts:
         ranked = sorted(out.counts.items(), key=lambda kv: -kv[1])
-        lines.append("## Counts\n" + ", ".join(r.plural(n, NAMES.get(k, k)) for k, n in ranked))
+        lines.append("## Counts\n" + ", ".join(_count(out, k, n) for k, n in ranked))
     if out.left_out:
         lines.append("Left out: " + "; ".join(out.left_out) + ".")
     return lines

@@ -56,10 +56,26 @@ class Video:
         named = number(payload.get("segmentId"))
         if self.segment_id is None and named is not None and 0 <= named < 1e9:
             self.segment_id = int(named)
-        duration = number(payload.get("duration"))
-        if duration is not None and 0 < duration < 86_400_000:
-            # Android writes whole milliseconds; iOS a TimeInterval, in seconds.
-            self.ms += duration if duration >= 100 else duration * 1000
+        self.ms += chunk_ms(payload)
+
+
+def chunk_ms(payload: dict[str, Any]) -> float:
+    """A video chunk's length in ms. Both SDKs write `duration` in whole milliseconds
+    (sentry-java `io/sentry/rrweb/RRWebVideoEvent.java` `durationMs`; sentry-cocoa
+    `Sources/Swift/Integrations/SessionReplay/RRWeb/SentryRRWebVideoEvent.swift`
+    `Int(duration * 1_000)`); sentry-cocoa before its #4163 (July 2024) wrote the TimeInterval,
+    in seconds. The unit that agrees with `frameCount / frameRate` wins; without them, a value
+    with a fraction below 100 is seconds."""
+    duration = number(payload.get("duration"))
+    if duration is None or not 0 < duration < 86_400_000:
+        return 0.0
+    frames, rate = number(payload.get("frameCount")), number(payload.get("frameRate"))
+    if frames is not None and rate is not None and frames > 0 and rate > 0:
+        seconds = frames / rate
+        as_seconds = abs(duration - seconds) < abs(duration / 1000 - seconds)
+    else:
+        as_seconds = duration < 100 and not duration.is_integer()
+    return duration * 1000 if as_seconds else duration
 
 
 @dataclass

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sentry_replays_mcp.tools.recording.bursts import fold_bursts
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
-from sentry_replays_mcp.tools.recording.kinds import INCIDENTS, Event
+from sentry_replays_mcp.tools.recording.kinds import CLICK, INCIDENTS, Event
 from sentry_replays_mcp.tools.recording.page_reader import (
     BROKEN,
     Page,
@@ -34,7 +35,9 @@ class Digest:
     raw_events: int = 0
     metadata_rows: int = 0  # segment metadata instead of events (servers that follow the seed)
     normalizer: Normalizer = field(default_factory=Normalizer)
+    burst_clicks: int = 0  # clicks that made up slow, dead and rage clicks
     _incidents: int = 0
+    _finished: bool = False
 
     @property
     def malformed(self) -> int:
@@ -96,7 +99,14 @@ class Digest:
             self.dropped[event.kind] += 1
 
     def finish(self) -> Digest:
-        self.events.sort(key=lambda e: e.at)
+        """Sort the events and fold each slow, dead or rage click's click crumbs into it; the
+        clicks counted are then every click the person made, bursts included."""
+        if self._finished:
+            return self
+        self._finished = True
+        self.events, folded, self.burst_clicks = fold_bursts(self.events)
+        if self.burst_clicks:
+            self.counts[CLICK] += self.burst_clicks - folded
         if self.origin_ms is None and self.events:
             self.origin_ms = self.events[0].at
         return self

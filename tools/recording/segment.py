@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sentry_replays_mcp.tools.kit import text as r
+from sentry_replays_mcp.tools.recording.bursts import fold_bursts
 from sentry_replays_mcp.tools.recording.classifier import Normalizer, millis
 from sentry_replays_mcp.tools.recording.kinds import DEFAULT_KINDS, KNOWN_KINDS, Event
 from sentry_replays_mcp.tools.recording.timeline import collapse, describe
@@ -55,7 +56,7 @@ def summarize_segment(events: Iterable[Any]) -> SegmentSummary:
         if event is not None:
             summary.seen(event.at)
             kept.append(event)
-    kept.sort(key=lambda e: e.at)
+    kept, _, _ = fold_bursts(kept)  # sorted, a burst's click crumbs in its rage/dead click
     summary.skipped = normalizer.malformed
     summary.mix = normalizer.mix
     summary.events = sum(normalizer.mix.values())

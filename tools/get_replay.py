@@ -17,6 +17,7 @@ from sentry_replays_mcp.tools.kit.facts import (
     MAX_IDS,
     MAX_TAGS,
     MAX_URLS,
+    MOBILE_PLATFORMS,
     client_text,
     device_name,
     name_version,
@@ -68,7 +69,12 @@ class ReplayDetails(BaseModel):
     sdk: str | None = None
     activity: int | None = None
     counts: dict[str, int] | None = None
-    urls: list[str] | None = None
+    urls: list[str] | None = Field(
+        None, description="Pages (or screens) in order; one entry for repeats in a row."
+    )
+    url_repeats: list[int] | None = Field(
+        None, description="How many times in a row Sentry listed each of `urls`, when some repeat."
+    )
     more_urls: int | None = None
     error_ids: list[str] | None = None
     linked_errors: list[LinkedErrorRow] | None = Field(
@@ -110,8 +116,23 @@ def _user(replay: Replay) -> ReplayUserOut | None:
     )
 
 
+def _runs(urls: list[str]) -> list[tuple[str, int]]:
+    """Sentry lists a replay's URLs segment by segment, so one page (a mobile screen above all)
+    repeats in a row; each run becomes one entry with its length."""
+    runs: list[tuple[str, int]] = []
+    for url in urls:
+        cleaned = r.clean(url, 300)
+        if runs and runs[-1][0] == cleaned:
+            runs[-1] = (cleaned, runs[-1][1] + 1)
+        else:
+            runs.append((cleaned, 1))
+    return runs
+
+
 def details_of(replay: Replay, org: str, full: bool) -> ReplayDetails:
     detail = "full" if full else "summary"
+    runs = _runs(replay.urls)
+    shown = runs[: MAX_URLS[detail]]
     out = ReplayDetails(
         id=replay.id,
         organization=org,
@@ -130,10 +151,12 @@ def details_of(replay: Replay, org: str, full: bool) -> ReplayDetails:
         device=device_name(replay.device),
         activity=replay.activity,
         counts=_counts(replay),
-        urls=[r.clean(u, 300) for u in replay.urls[: MAX_URLS[detail]]] or None,
-        more_urls=max(0, len(replay.urls) - MAX_URLS[detail]) or None,
+        more_urls=max(0, len(runs) - MAX_URLS[detail]) or None,
         error_ids=[r.clean(e, 40) for e in replay.error_ids[: MAX_IDS[detail]]] or None,
     )
+    out.urls = [url for url, _ in shown] or None
+    if any(times > 1 for _, times in shown):
+        out.url_repeats = [times for _, times in shown]
     if full:
         out.sdk = name_version(replay.sdk.name, replay.sdk.version)
         out.trace_ids = [r.clean(t, 40) for t in replay.trace_ids[: MAX_IDS["full"]]] or None
@@ -207,8 +230,15 @@ def _count_lines(counts: dict[str, int], activity: int | None) -> list[str]:
 def _list_sections(d: ReplayDetails, replay: Replay) -> list[str]:
     lines = []
     if d.urls:
-        lines.append(f"## Pages visited ({len(replay.urls)})")
-        lines += [f"{i}. {r.code(u, 200)}" for i, u in enumerate(d.urls, 1)]
+        places = "Screens" if MOBILE_PLATFORMS.get((replay.platform or "").lower()) else "Pages"
+        kept = len(d.urls) + (d.more_urls or 0)
+        folded = f", {len(replay.urls)} as Sentry lists them" if kept < len(replay.urls) else ""
+        lines.append(f"## {places} visited ({kept}{folded})")
+        repeats = d.url_repeats or [1] * len(d.urls)
+        lines += [
+            f"{i}. {r.code(u, 200)}" + (f" (listed {n} times in a row)" if n > 1 else "")
+            for i, (u, n) in enumerate(zip(d.urls, repeats, strict=True), 1)
+        ]
         if d.more_urls:
             lines.append(f"… {d.more_urls} more (detail='full' shows up to {MAX_URLS['full']})")
     if d.error_ids:

@@ -76,6 +76,21 @@ async def test_get_replay_sections(mcp_server, demo: DemoSentry):
     assert data["user"]["name"] and data["urls"]
 
 
+async def test_get_replay_folds_a_screen_listed_once_per_segment(mcp_server, demo: DemoSentry):
+    """Sentry lists a replay's URLs segment by segment: the Android replay's 22 entries are 5
+    screens, each said once with how often it was listed (server/demo/mobile.py)."""
+    (android,) = [r for r in demo.data.replays if r.platform == "android"]
+    async with Client(mcp_server) as client:
+        result = await client.call_tool("get_replay", {"replay_id": android.id})
+    text = text_of(result)
+    assert not result.is_error, text
+    screens = [u for i, u in enumerate(android.urls) if i == 0 or android.urls[i - 1] != u]
+    assert f"## Screens visited ({len(screens)}, {len(android.urls)} as Sentry lists them)" in text
+    assert result.structured_content["urls"] == screens
+    assert sum(result.structured_content["url_repeats"]) == len(android.urls)
+    assert "## Pages visited" not in text and "times in a row" in text
+
+
 async def test_get_replay_from_a_sentry_url(mcp_server, demo: DemoSentry):
     url = f"https://{demo.organization}.sentry.io/replays/{demo.story_replay_id}/"
     async with Client(mcp_server) as client:

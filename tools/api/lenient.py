@@ -21,6 +21,9 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from sentry_replays_mcp.tools.api.decoding import ROW_CAP, rows_total
+from sentry_replays_mcp.tools.api.errors import UpstreamError
+
 
 def _both_spellings(name: str) -> AliasChoices:
     return AliasChoices(name, to_camel(name))
@@ -156,19 +159,42 @@ def unwrap(body: Any) -> Any:
     return body
 
 
+# What a list's rows are, in the sentence that says Sentry sent something else.
+_NOUNS = {
+    "Replay": "replays",
+    "Selector": "selectors",
+    "ClickedNode": "clicked nodes",
+    "ErrorEvent": "error events",
+    "Viewer": "viewers",
+}
+GIVE_UP_AFTER = 50  # unreadable rows in a row, none readable before them: the page is not rows
+
+
 def parse_list(model: type[Lenient], body: Any) -> tuple[list[Any], int]:
-    """Parse a list of rows leniently: (rows, number of rows skipped as unreadable)."""
+    """Parse a list of rows leniently: (rows, number of rows skipped as unreadable).
+
+    At most ROW_CAP rows are looked at (the decoder keeps no more). When the rows are not of
+    this kind (none of the first GIVE_UP_AFTER reads as one), that is said in one sentence:
+    an empty result would tell the agent that nothing matched."""
     rows = unwrap(body)
     if not isinstance(rows, list):
         return [], 0
     parsed: list[Any] = []
     skipped = 0
-    for row in rows:
-        if not isinstance(row, dict):
-            skipped += 1
-            continue
-        try:
-            parsed.append(model.model_validate(row))
-        except ValidationError:
-            skipped += 1
-    return parsed, skipped
+    for row in rows[:ROW_CAP]:
+        if isinstance(row, dict) and row:
+            try:
+                parsed.append(model.model_validate(row))
+                continue
+            except ValidationError:
+                pass
+        skipped += 1
+        if not parsed and skipped >= GIVE_UP_AFTER:
+            break
+    if skipped and not parsed:
+        noun = _NOUNS.get(model.__name__, "rows of the kind asked for")
+        raise UpstreamError(
+            f"Sentry sent {rows_total(rows):,} rows that are not {noun} (none of them has "
+            f"the fields of one); nothing was read. Check SENTRY_URL and any proxy in between."
+        )
+    return parsed, skipped + max(0, rows_total(rows) - ROW_CAP)

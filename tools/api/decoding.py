@@ -10,8 +10,10 @@ dropped), so memory stays within a small multiple of the body.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
+import time
 from json.decoder import scanstring
 from typing import Any
 
@@ -21,6 +23,7 @@ SMALL_BODY = 64_000  # bytes decoded on the event loop (well under a millisecond
 MAX_DEPTH = 100  # objects and arrays inside each other
 ROW_CAP = 1_000  # rows kept from a list answer (Sentry pages hold at most 100)
 NODE_CAP = 500_000  # objects and arrays kept from one body
+YIELD_EVERY = 500  # values decoded between two turns offered to the event loop
 
 
 class Unreadable(Exception):
@@ -78,10 +81,17 @@ async def decode(raw: bytes | bytearray) -> Any:
 
 
 def decode_large(raw: bytes | bytearray) -> Any:
+    parts = []
+    utf8 = codecs.getincrementaldecoder("utf-8")()
     try:
-        text = bytes(raw).decode("utf-8")
+        for start in range(0, len(raw), SMALL_BODY * 8):  # short turns, as in the parser
+            parts.append(utf8.decode(raw[start : start + SMALL_BODY * 8]))
+            time.sleep(0)
+        parts.append(utf8.decode(b"", final=True))
     except UnicodeDecodeError:
         raise Unreadable("malformed") from None
+    text = "".join(parts)
+    del parts
     parser = _Parser(text)
     try:
         value, end = parser.value(0, 0, keep=True, rows=True)
@@ -103,9 +113,13 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.nodes = 0
+        self.values = 0
 
     def value(self, at: int, depth: int, *, keep: bool, rows: bool = False) -> tuple[Any, int]:
         text = self.text
+        self.values += 1
+        if not self.values % YIELD_EVERY:
+            time.sleep(0)  # hand the interpreter to the event loop's thread, if it waits
         at = _WS.match(text, at).end()
         first = text[at]
         if first == '"':

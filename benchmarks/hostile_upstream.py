@@ -9,10 +9,11 @@ process nothing), answers every request with each hostile body of
 (in process, `build_server` as the program uses it) sends `tools/list` again and again, one at
 a time; each round trip is timed. The table gives, per body: its size, the hostile call's
 wall time and how it ended, the number of `tools/list` answered meanwhile with their median,
-99th percentile and maximum latency and how many took over 100 ms, and the growth of the process's peak RSS over the call (Linux `VmHWM`,
-reset before each call through `/proc/self/clear_refs`). The target: every `tools/list`
-within 100 ms. For the noise of the machine, the same figures are given for `BASELINE`
-calls of `tools/list` alone, before each hostile call. It exits non-zero only on errors, never on a missed target.
+99th percentile and maximum latency and how many took over 100 ms, and the growth of the
+process's peak RSS over the call (Linux `VmHWM`, reset before each call through
+`/proc/self/clear_refs`). The target: every `tools/list` within 100 ms. For the noise of the
+machine, the median and maximum of `BASELINE` calls of `tools/list` alone, before each
+hostile call, are given too. It exits non-zero only on errors, never on a missed target.
 """
 
 from __future__ import annotations

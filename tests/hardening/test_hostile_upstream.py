@@ -143,4 +143,3 @@ def test_a_hostile_body_stalls_no_other_session(upstream, name):
     peak = _status("VmHWM")
     if measured and peak is not None and before is not None:
         assert peak - before <= MEMORY_BOUND, f"{name}: peak grew {(peak - before) >> 20} MB"
-

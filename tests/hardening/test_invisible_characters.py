@@ -44,9 +44,8 @@ def invisible() -> list[int]:
     for cp in range(sys.maxunicode + 1):
         category = unicodedata.category(chr(cp))
         special = cp in FILLERS or any(low <= cp <= high for low, high in RANGES)
-        if special or (category in INVISIBLE_CATEGORIES and category not in SAMPLED):
-            found.append(cp)
-        elif category in SAMPLED and cp % 97 == 0:
+        sampled = category not in SAMPLED or cp % 97 == 0
+        if special or (category in INVISIBLE_CATEGORIES and sampled):
             found.append(cp)
     return found
 

@@ -114,7 +114,8 @@ async def _call_with_many_projects(tool: str, arguments: dict[str, Any]) -> tupl
 def test_a_project_list_of_20000_is_refused_in_one_sentence(tool, arguments):
     projects = [str(4505321021243393 + i) for i in range(20_000)]
     with watching() as seen:
-        text, is_error = anyio.run(_call_with_many_projects, tool, {**arguments, "project": projects})
+        arguments = {**arguments, "project": projects}
+        text, is_error = anyio.run(_call_with_many_projects, tool, arguments)
     assert not seen.leaks
     assert is_error, text[:300]
     assert "unexpectedly" not in text and "\n" not in text.strip(), text[:300]

@@ -14,7 +14,7 @@ import codecs
 import json
 import re
 import time
-from json.decoder import scanstring
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -97,12 +97,23 @@ def decode_large(raw: bytes | bytearray) -> Any:
         value, end = parser.value(0, 0, keep=True, rows=True)
     except (IndexError, ValueError, KeyError):
         raise Unreadable("malformed") from None
-    if _WS.match(text, end).end() != len(text):
+    if _skip(text, end) != len(text):
         raise Unreadable("malformed")
     return value
 
 
 _WS = re.compile(r"[ \t\n\r]*")
+# The standard library's string scanner (in C where available): a string's end and value.
+Scan = Callable[[str, int, bool], tuple[str, int]]
+scanstring: Scan = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+def _skip(text: str, at: int) -> int:
+    """The position after the whitespace at `at`."""
+    found = _WS.match(text, at)
+    return found.end() if found else at
+
+
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _LITERALS = {"n": ("null", None), "t": ("true", True), "f": ("false", False)}
 
@@ -120,7 +131,7 @@ class _Parser:
         self.values += 1
         if not self.values % YIELD_EVERY:
             time.sleep(0)  # hand the interpreter to the event loop's thread, if it waits
-        at = _WS.match(text, at).end()
+        at = _skip(text, at)
         first = text[at]
         if first == '"':
             return scanstring(text, at + 1, True)
@@ -148,7 +159,7 @@ class _Parser:
         text = self.text
         items: list[Any] = Rows() if rows else []
         count = 0
-        at = _WS.match(text, at).end()
+        at = _skip(text, at)
         if text[at] == "]":
             return items, at + 1
         while True:
@@ -157,7 +168,7 @@ class _Parser:
             count += 1
             if kept:
                 items.append(item)
-            at = _WS.match(text, at).end()
+            at = _skip(text, at)
             mark = text[at]
             at += 1
             if mark == "]":
@@ -170,23 +181,23 @@ class _Parser:
     def object(self, at: int, depth: int, *, keep: bool) -> tuple[dict[str, Any], int]:
         text = self.text
         members: dict[str, Any] = {}
-        at = _WS.match(text, at).end()
+        at = _skip(text, at)
         if text[at] == "}":
             return members, at + 1
         while True:
             if text[at] != '"':
                 raise ValueError("expected a key")
             key, at = scanstring(text, at + 1, True)
-            at = _WS.match(text, at).end()
+            at = _skip(text, at)
             if text[at] != ":":
                 raise ValueError("expected :")
             rows = depth == 1 and key == "data"
             item, at = self.value(at + 1, depth, keep=keep, rows=rows)
             if keep:
                 members[key] = item
-            at = _WS.match(text, at).end()
+            at = _skip(text, at)
             mark = text[at]
-            at = _WS.match(text, at + 1).end()
+            at = _skip(text, at + 1)
             if mark == "}":
                 return members, at
             if mark != ",":

@@ -21,6 +21,7 @@ from sentry_replays_mcp.server.demo import DemoSentry
 from sentry_replays_mcp.tools.api import decoding
 from sentry_replays_mcp.tools.api.decoding import (
     MAX_DEPTH,
+    MEMBER_CAP,
     ROW_CAP,
     Unreadable,
     decode_large,
@@ -28,7 +29,8 @@ from sentry_replays_mcp.tools.api.decoding import (
     rows_total,
 )
 from sentry_replays_mcp.tools.api.errors import UpstreamError
-from sentry_replays_mcp.tools.api.models import Replay, parse_list
+from sentry_replays_mcp.tools.api.lenient import LIST_CAP
+from sentry_replays_mcp.tools.api.models import Replay, ReplayCounts, parse_list
 from sentry_replays_mcp.tools.kit.answer import CUT_NOTE, answer
 from tests.hardening.watch import BUDGET, SECRET_TOKEN, all_text, call, watching
 
@@ -76,6 +78,21 @@ def test_rows_past_the_cap_are_counted_not_kept():
     for decode in (decode_small, decode_large):
         rows = decode(raw)["data"]
         assert len(rows) == ROW_CAP and rows_total(rows) == ROW_CAP * 3
+
+
+def test_members_and_list_items_past_their_caps_are_not_kept():
+    wide = decode_large(json.dumps({f"k{i}": [i] for i in range(MEMBER_CAP * 5)}).encode())
+    assert len(wide) == MEMBER_CAP and wide["k0"] == [0]
+    counts = ReplayCounts.parse({"data": {str(i): 3 for i in range(LIST_CAP * 50)}})
+    assert len(counts.counts) == LIST_CAP
+    replay = Replay.model_validate(
+        {
+            "id": "a" * 32,
+            "urls": ["/x"] * (LIST_CAP * 50),
+            "tags": {str(i): [] for i in range(LIST_CAP * 50)},
+        }
+    )
+    assert len(replay.urls) == LIST_CAP and len(replay.tags) == LIST_CAP
 
 
 def test_objects_past_the_cap_are_read_but_not_kept(monkeypatch):

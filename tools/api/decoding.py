@@ -4,8 +4,8 @@ A small body is decoded at once. A larger one is decoded in a worker thread by a
 written in Python: it gives the event loop its turn between values (the standard decoder
 holds the interpreter for the whole body: seconds for 16 MB of tiny rows), it refuses
 nesting deeper than `MAX_DEPTH` with one sentence, and it keeps at most `ROW_CAP` rows of a
-list answer and `NODE_CAP` objects and arrays overall (the rest is read, counted and
-dropped), so memory stays within a small multiple of the body.
+list answer, `MEMBER_CAP` members of an object and `NODE_CAP` objects and arrays overall
+(the rest is read, counted and dropped), so memory stays within a small multiple of the body.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import anyio
 
 SMALL_BODY = 64_000  # bytes decoded on the event loop (well under a millisecond of work)
 MAX_DEPTH = 100  # objects and arrays inside each other
-ROW_CAP = 1_000  # rows kept from a list answer (Sentry pages hold at most 100)
+ROW_CAP = 200  # rows kept from a list answer (Sentry pages hold at most 100)
+MEMBER_CAP = 1_000  # members kept of one object (the rest is read and dropped)
 NODE_CAP = 500_000  # objects and arrays kept from one body
 YIELD_EVERY = 500  # values decoded between two turns offered to the event loop
 
@@ -192,8 +193,9 @@ class _Parser:
             if text[at] != ":":
                 raise ValueError("expected :")
             rows = depth == 1 and key == "data"
-            item, at = self.value(at + 1, depth, keep=keep, rows=rows)
-            if keep:
+            kept = keep and len(members) < MEMBER_CAP
+            item, at = self.value(at + 1, depth, keep=kept, rows=rows)
+            if kept:
                 members[key] = item
             at = _skip(text, at)
             mark = text[at]

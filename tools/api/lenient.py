@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Annotated, Any
 
 from pydantic import (
@@ -38,13 +39,17 @@ class Lenient(BaseModel):
     )
 
 
+LIST_CAP = 1_000  # items of one list field read (the tools show far fewer)
+
+
 def _str_list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         return [str(value)]
     if isinstance(value, list | tuple):
-        return [str(v) for v in value if isinstance(v, str | int | float) and v is not None]
+        items = value[:LIST_CAP]
+        return [str(v) for v in items if isinstance(v, str | int | float) and v is not None]
     return []
 
 
@@ -57,14 +62,14 @@ def object_or_none(value: Any) -> Any:
 
 
 def dict_list(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+    return [v for v in value[:LIST_CAP] if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def tag_map(value: Any) -> dict[str, list[str]]:
     # Archived rows send `[]`; be forgiving of single strings too.
     if not isinstance(value, dict):
         return {}
-    return {str(k): _str_list(v) for k, v in value.items()}
+    return {str(k): _str_list(v) for k, v in islice(value.items(), LIST_CAP)}
 
 
 _DATETIME = TypeAdapter(datetime)
@@ -118,7 +123,7 @@ def _identifier(value: Any) -> str | None:
     are shown bare, so nothing else may pass."""
     if value is None or isinstance(value, bool | dict | list):
         return None
-    return _NOT_ID.sub("", str(value))[:64] or None
+    return _NOT_ID.sub("", str(value)[:1_024])[:64] or None  # cost bounded, whatever the size
 
 
 def replay_id_of(value: Any) -> str:
@@ -181,7 +186,7 @@ def parse_list(model: type[Lenient], body: Any) -> tuple[list[Any], int]:
         return [], 0
     parsed: list[Any] = []
     skipped = 0
-    for row in rows[:ROW_CAP]:
+    for row in rows[:ROW_CAP]:  # validated on the event loop: ROW_CAP rows at most
         if isinstance(row, dict) and row:
             try:
                 parsed.append(model.model_validate(row))

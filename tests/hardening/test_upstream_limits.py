@@ -42,6 +42,7 @@ DOCUMENTS: list[Any] = [
     12345,
     None,
     {"": {"": [""]}},
+    [-1, -0.5, 1e400, -1e400],
 ]
 
 
@@ -54,9 +55,12 @@ def test_the_bounded_decoder_reads_what_the_standard_one_reads(document):
 
 
 @pytest.mark.parametrize(
-    "raw", [b"[1, 2", b"[1, 2]]", b'{"a" 1}', b"[01]", b"nul", b'["\x01"]', b"\xff", b"", b"[,]"]
+    "raw",
+    [b"[1, 2", b"[1, 2]]", b'{"a" 1}', b"[01]", b"nul", b'["\x01"]', b"\xff", b"", b"[,]", b"-x"],
 )
 def test_malformed_bodies_are_refused_by_both_decoders(raw):
+    """(and NaN and the infinities, which the standard decoder reads, are read by both)"""
+    assert str(decode_large(b"[NaN, Infinity, -Infinity]")) == "[nan, inf, -inf]"
     for decode in (decode_small, decode_large):
         with pytest.raises(Unreadable):
             decode(raw)

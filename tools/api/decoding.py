@@ -116,7 +116,15 @@ def _skip(text: str, at: int) -> int:
 
 
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
-_LITERALS = {"n": ("null", None), "t": ("true", True), "f": ("false", False)}
+# As the standard decoder reads them (NaN and the infinities included).
+_LITERALS: dict[str, tuple[str, Any]] = {
+    "n": ("null", None),
+    "t": ("true", True),
+    "f": ("false", False),
+    "N": ("NaN", float("nan")),
+    "I": ("Infinity", float("inf")),
+    "-": ("-Infinity", float("-inf")),
+}
 
 
 class _Parser:
@@ -144,10 +152,8 @@ class _Parser:
             if first == "[":
                 return self.array(at + 1, depth + 1, keep=keep, rows=rows)
             return self.object(at + 1, depth + 1, keep=keep)
-        if first in _LITERALS:
-            word, literal = _LITERALS[first]
-            if not text.startswith(word, at):
-                raise ValueError(word)
+        word, literal = _LITERALS.get(first, ("", None))
+        if word and text.startswith(word, at):
             return literal, at + len(word)
         number = _NUMBER.match(text, at)
         if number is None:

@@ -14,7 +14,7 @@ from tests.hardening.hostile_samples import MARKUP, PLAIN, RID, hostile_replay, 
 
 ROWS = 1_333_333  # `{}` rows in 4 MB, as in the attack (333,333 in 1 MB)
 PADDING = 500_000  # `{}` rows after the rows that matter: the body takes a while to read
-QUOTES = '"' * 300  # 300 characters, 600 in JSON
+QUOTES = '"名' * 150  # 300 characters, 750 bytes in JSON (\" and 3 bytes a character)
 # Invisible characters, lone surrogates (JSON escapes of them) and bidirectional overrides
 TRICKS = "J\U000e0053\U000e0059\u034fa\u3164\u2800n\ufe0f\U000e0100\u200be\u00ad\u061c\u202e"
 

@@ -28,6 +28,7 @@ from mcp.types import CallToolResult
 from sentry_replays_mcp.server.app import build_server
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.demo import DemoSentry
+from sentry_replays_mcp.tools.kit.answer import CUT_NOTE
 from tests.hardening.hostile_bodies import Case, cases
 from tests.hardening.test_invisible_characters import FORBIDDEN
 from tests.hardening.watch import (
@@ -140,6 +141,8 @@ def test_a_hostile_body_stalls_no_other_session(upstream, name):
         assert len(text.encode()) + len(structured.encode()) <= BUDGET  # in UTF-8 bytes too
         assert not FORBIDDEN & set(text.replace("\n", "") + structured)
         assert "replay" in text and len(structured) > 500, text[:300]  # the data was shown
+        if name == "oversized structured content":  # 45 KB of it, in UTF-8: cut, and said
+            assert CUT_NOTE in text, text[:300]
     peak = _status("VmHWM")
     if measured and peak is not None and before is not None:
         assert peak - before <= MEMORY_BOUND, f"{name}: peak grew {(peak - before) >> 20} MB"

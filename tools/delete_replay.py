@@ -161,7 +161,7 @@ async def _holding(state: ToolState, where: Target, owner: str | None) -> str:
 
 
 def _project_label(call: CheckedCall) -> str:
-    project = r.ident(call.project or "?")
+    project = r.data(call.project or "?")
     return f"{project} (id {call.owner})" if call.owner and call.owner != call.project else project
 
 

@@ -120,12 +120,13 @@ def _runs(urls: list[str]) -> list[tuple[str, int]]:
     """Sentry lists a replay's URLs segment by segment, so one page (a mobile screen above all)
     repeats in a row; each run becomes one entry with its length."""
     runs: list[tuple[str, int]] = []
+    last: str | None = None
     for url in urls:
-        cleaned = r.clean(url, 300)
-        if runs and runs[-1][0] == cleaned:
-            runs[-1] = (cleaned, runs[-1][1] + 1)
+        if runs and url == last:  # the URL as sent: two long ones may read alike once cut
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
         else:
-            runs.append((cleaned, 1))
+            runs.append((r.clean(url, 300), 1))
+        last = url
     return runs
 
 
@@ -305,7 +306,7 @@ def details_text(d: ReplayDetails, replay: Replay, now: datetime) -> str:
     lines += _summary_lines(d, now)
     lines += _list_sections(d, replay)
     if d.url:
-        lines.append(f"Open in Sentry: {r.ident(d.url, 300)}")
+        lines.append(f"Open in Sentry: {d.url}")
     lines.append(
         f"Next: summarize_replay with replay_id {d.id} tells what the user did and what went "
         "wrong (around='m:ss' zooms in); list_recording_segments shows the raw events."

@@ -77,7 +77,7 @@ async def test_summarize_replay_tells_the_demos_android_session(demo_sentry: Dem
     taps, the two 503s from `POST /v2/orders`, the app in the background for 30 s."""
     replay_id = demo_mobile(demo_sentry, "android")
     text, content = await summary_of(demo_sentry, replay_id)
-    assert "Pixel 8 on Android 14" in text and "lasted 1m 52s" in text
+    assert "`Pixel 8` on `Android 14`" in text and "lasted 1m 52s" in text
     segments = demo_sentry.replay(replay_id).segment_count
     assert f"a video recording: {segments} chunks, {video_seconds(ANDROID)} s, no DOM" in text
     assert "Problems: 2 failed requests." in text
@@ -103,7 +103,7 @@ async def test_summarize_replay_tells_the_demos_ios_session(demo_sentry: DemoSen
     response, the app is in the background for 22 s, the second order goes through."""
     replay_id = demo_mobile(demo_sentry, "cocoa")
     text, content = await summary_of(demo_sentry, replay_id)
-    assert "iPhone on iOS 18.1" in text and "lasted 1m 32s" in text
+    assert "`iPhone` on `iOS 18.1`" in text and "lasted 1m 32s" in text
     segments = demo_sentry.replay(replay_id).segment_count
     assert f"a video recording: {segments} chunks, {video_seconds(IOS)} s, no DOM" in text
     assert "Problems: 1 failed request." in text

@@ -291,7 +291,7 @@ async def test_the_question_names_the_session(mcp_server, demo, mode):
         "User: `maria.lopez@example.com`",
         "First page: `https://shop.acme.example/products`",
         "Started: 2026-",
-        f"Project: checkout (id {CHECKOUT})",
+        f"Project: `checkout` (id {CHECKOUT})",
         "Organization: acme",
     ):
         assert part in question, (part, question)

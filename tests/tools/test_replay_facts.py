@@ -96,15 +96,18 @@ async def _get(server: Any, demo: DemoSentry, body: dict[str, Any]) -> str:
 
 async def test_a_desktop_client_is_said_once_without_stray_code_spans(mcp_server, demo):
     line = _client_line(await _get(mcp_server, demo, replay()))
-    assert line == "- Client: Chrome 128.0.6613 on Mac OS X 14.6, Apple Mac"
+    assert line == "- Client: `Chrome 128.0.6613` on `Mac OS X 14.6`, `Apple Mac`"
 
 
 @pytest.mark.parametrize(
     "body,expected",
     [
-        (ANDROID, "- Client: Android app on Android 14, Samsung SM-S918B"),
-        (IOS, "- Client: iOS app on iOS 17.5.1, Apple iPhone iPhone15,2"),
-        (replay(device={"family": "Mac"}), "- Client: Chrome 128.0.6613 on Mac OS X 14.6, Mac"),
+        (ANDROID, "- Client: Android app on `Android 14`, `Samsung SM-S918B`"),
+        (IOS, "- Client: iOS app on `iOS 17.5.1`, `Apple iPhone iPhone15,2`"),
+        (
+            replay(device={"family": "Mac"}),
+            "- Client: `Chrome 128.0.6613` on `Mac OS X 14.6`, `Mac`",
+        ),
     ],
 )
 async def test_a_mobile_client_names_its_platform_device_and_os(mcp_server, demo, body, expected):
@@ -119,11 +122,11 @@ async def test_mobile_rows_in_the_list_show_device_and_os(mcp_server, demo):
     async with Client(mcp_server) as client:
         result = await client.call_tool("list_replays", {})
     lines = text_of(result).splitlines()
-    assert next(x for x in lines if x.startswith(HEX)).endswith(",Samsung SM-S918B/Android")
+    assert next(x for x in lines if x.startswith(HEX)).endswith(",`Samsung SM-S918B`/`Android`")
     assert next(x for x in lines if x.startswith("1" * 32)).endswith(
-        ",`Apple iPhone iPhone15,2`/iOS"
+        ",`Apple iPhone iPhone15,2`/`iOS`"
     )
-    assert next(x for x in lines if x.startswith("2" * 32)).endswith(",Chrome/Mac OS X")
+    assert next(x for x in lines if x.startswith("2" * 32)).endswith(",`Chrome`/`Mac OS X`")
     assert "field=device" in demo.requests[-1].query and "field=platform" in demo.requests[-1].query
 
 
@@ -139,7 +142,7 @@ async def test_unknown_counts_in_rows_are_not_zero(mcp_server, demo):
 async def test_the_release_is_read_from_the_tags_when_the_field_is_empty(mcp_server, demo):
     body = replay(releases=[], tags={"release": ["shop@2.0.1"]})
     text = await _get(mcp_server, demo, body)
-    assert "release shop@2.0.1" in text.split("## ", 2)[1]  # in the summary, not only the tags
+    assert "release `shop@2.0.1`" in text.split("## ", 2)[1]  # in the summary, not only the tags
 
 
 async def test_linked_errors_name_their_issue_and_title(mcp_server, demo: DemoSentry):

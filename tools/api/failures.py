@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from sentry_replays_mcp.tools.api.errors import (
     AuthenticationFailed,
+    InvalidArgument,
     InvalidRequest,
     NotFound,
     PermissionDenied,
@@ -52,7 +53,9 @@ def _detail(body: Any) -> str | None:
 
 
 def _clean(text: str, limit: int = 300) -> str:
-    text = "".join(ch if ch.isprintable() else " " for ch in text).strip()
+    """Sentry's explanations are English: printable ASCII only (no invisible or look-alike
+    characters from whoever answered instead of Sentry), one line, capped."""
+    text = " ".join("".join(ch if " " <= ch <= "~" else " " for ch in text[: limit * 2]).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -164,6 +167,21 @@ class ErrorContext:
         return UpstreamError(
             f"Sentry's answer to {self.action} was larger than {cap // 1_000_000} MB and was "
             "not read. Ask for fewer items (a smaller limit).",
+        )
+
+    def unreadable(self, reason: str) -> UpstreamError:
+        """A 2xx body that is JSON but cannot be read safely (`reason`: "nested more than 100
+        levels deep")."""
+        return UpstreamError(
+            f"Sentry's answer to {self.action} was {reason} and was not read. "
+            "This is not what Sentry sends; check SENTRY_URL and any proxy in between.",
+        )
+
+    def request_too_long(self, limit: int) -> InvalidArgument:
+        return InvalidArgument(
+            f"The request to {self.action} would need a query longer than {limit:,} "
+            "characters, which Sentry does not accept: pass fewer projects, environments or "
+            "ids (or a shorter query). Nothing was sent.",
         )
 
     def unreachable(self, exc: Exception) -> UpstreamError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Annotated, Any
 
 from pydantic import (
@@ -20,6 +21,9 @@ from pydantic import (
     ValidationError,
 )
 from pydantic.alias_generators import to_camel
+
+from sentry_replays_mcp.tools.api.decoding import ROW_CAP, rows_total
+from sentry_replays_mcp.tools.api.errors import UpstreamError
 
 
 def _both_spellings(name: str) -> AliasChoices:
@@ -35,13 +39,17 @@ class Lenient(BaseModel):
     )
 
 
+LIST_CAP = 1_000  # items of one list field read (the tools show far fewer)
+
+
 def _str_list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         return [str(value)]
     if isinstance(value, list | tuple):
-        return [str(v) for v in value if isinstance(v, str | int | float) and v is not None]
+        items = value[:LIST_CAP]
+        return [str(v) for v in items if isinstance(v, str | int | float) and v is not None]
     return []
 
 
@@ -54,14 +62,14 @@ def object_or_none(value: Any) -> Any:
 
 
 def dict_list(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+    return [v for v in value[:LIST_CAP] if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def tag_map(value: Any) -> dict[str, list[str]]:
     # Archived rows send `[]`; be forgiving of single strings too.
     if not isinstance(value, dict):
         return {}
-    return {str(k): _str_list(v) for k, v in value.items()}
+    return {str(k): _str_list(v) for k, v in islice(value.items(), LIST_CAP)}
 
 
 _DATETIME = TypeAdapter(datetime)
@@ -115,7 +123,7 @@ def _identifier(value: Any) -> str | None:
     are shown bare, so nothing else may pass."""
     if value is None or isinstance(value, bool | dict | list):
         return None
-    return _NOT_ID.sub("", str(value))[:64] or None
+    return _NOT_ID.sub("", str(value)[:1_024])[:64] or None  # cost bounded, whatever the size
 
 
 def replay_id_of(value: Any) -> str:
@@ -156,19 +164,42 @@ def unwrap(body: Any) -> Any:
     return body
 
 
+# What a list's rows are, in the sentence that says Sentry sent something else.
+_NOUNS = {
+    "Replay": "replays",
+    "Selector": "selectors",
+    "ClickedNode": "clicked nodes",
+    "ErrorEvent": "error events",
+    "Viewer": "viewers",
+}
+GIVE_UP_AFTER = 50  # unreadable rows in a row, none readable before them: the page is not rows
+
+
 def parse_list(model: type[Lenient], body: Any) -> tuple[list[Any], int]:
-    """Parse a list of rows leniently: (rows, number of rows skipped as unreadable)."""
+    """Parse a list of rows leniently: (rows, number of rows skipped as unreadable).
+
+    At most ROW_CAP rows are looked at (the decoder keeps no more). When the rows are not of
+    this kind (none of the first GIVE_UP_AFTER reads as one), that is said in one sentence:
+    an empty result would tell the agent that nothing matched."""
     rows = unwrap(body)
     if not isinstance(rows, list):
         return [], 0
     parsed: list[Any] = []
     skipped = 0
-    for row in rows:
-        if not isinstance(row, dict):
-            skipped += 1
-            continue
-        try:
-            parsed.append(model.model_validate(row))
-        except ValidationError:
-            skipped += 1
-    return parsed, skipped
+    for row in rows[:ROW_CAP]:  # validated on the event loop: ROW_CAP rows at most
+        if isinstance(row, dict) and row:
+            try:
+                parsed.append(model.model_validate(row))
+                continue
+            except ValidationError:
+                pass
+        skipped += 1
+        if not parsed and skipped >= GIVE_UP_AFTER:
+            break
+    if skipped and not parsed:
+        noun = _NOUNS.get(model.__name__, "rows of the kind asked for")
+        raise UpstreamError(
+            f"Sentry sent {rows_total(rows):,} rows that are not {noun} (none of them has "
+            f"the fields of one); nothing was read. Check SENTRY_URL and any proxy in between."
+        )
+    return parsed, skipped + max(0, rows_total(rows) - ROW_CAP)

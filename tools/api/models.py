@@ -13,6 +13,7 @@ every model is importable from here.
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, Field
@@ -24,6 +25,7 @@ from sentry_replays_mcp.tools.api.click_models import (
     SelectorElement,
 )
 from sentry_replays_mcp.tools.api.lenient import (
+    LIST_CAP,
     EventIds,
     IdStr,
     Lenient,
@@ -212,7 +214,7 @@ class ReplayCounts(BaseModel):
         counts: dict[str, int] = {}
         ids: dict[str, list[str]] = {}
         if isinstance(body, dict):
-            for key, value in body.items():
+            for key, value in islice(body.items(), LIST_CAP):
                 if isinstance(value, list):
                     ids[str(key)] = [replay_id_of(v) for v in value if isinstance(v, str)]
                     counts[str(key)] = len(ids[str(key)])

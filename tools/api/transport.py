@@ -6,17 +6,18 @@ failure is explained by `failures.py`.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio
 import httpx2
 
+from sentry_replays_mcp.tools.api.decoding import SMALL_BODY, Unreadable, decode
 from sentry_replays_mcp.tools.api.errors import RateLimited, SentryError, UpstreamError
 from sentry_replays_mcp.tools.api.failures import ErrorContext
 
@@ -27,6 +28,9 @@ QueryParams = Sequence[tuple[str, str]]
 _RETRYABLE_STATUS = {502, 503, 504}
 # Errors raised before any byte of the request reached Sentry: safe to retry for every method.
 _NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
+# Longer query strings are refused before sending (proxies and Sentry's front end answer 414
+# well before httpx's own limit).
+MAX_QUERY_CHARS = 8_000
 
 
 class BearerAuth(httpx2.Auth):
@@ -147,6 +151,8 @@ class Transport:
         cap: int,
         as_text: bool,
     ) -> Answer:
+        if len(urlencode(list(params))) > MAX_QUERY_CHARS:
+            raise context.request_too_long(MAX_QUERY_CHARS)
         started = time.monotonic()
         async with self._limiter:
             try:
@@ -177,7 +183,7 @@ class Transport:
             if bytes(raw[:64]).lstrip()[:1] not in (b"[", b"{"):  # not JSON: HTML or garbage
                 raise context.malformed(response.status_code, raw[:512], _type(response))
             return Answer(response.status_code, raw, response.headers)
-        return _interpret(context, response.status_code, response.headers, raw)
+        return await _interpret(context, response.status_code, response.headers, raw)
 
 
 def _type(response: httpx2.Response) -> str:
@@ -197,23 +203,24 @@ async def _read_capped(response: httpx2.Response, cap: int) -> bytearray | None:
     return body
 
 
-def _interpret(
+async def _interpret(
     context: ErrorContext, status: int, headers: Mapping[str, str], raw: bytes | bytearray
 ) -> Answer:
-    """The answer of a 2xx with a JSON (or empty) body; any other answer raises its error."""
-    body = _json(raw) if raw.strip() else None
-    if 200 <= status < 300:
-        if raw.strip() and body is _INVALID:
+    """The answer of a 2xx with a JSON (or empty) body; any other answer raises its error. A
+    large body is decoded off the event loop; an error's body is read only when small."""
+    empty = len(raw) < 1_024 and not raw.strip()
+    success = 200 <= status < 300
+    body: Any = None
+    problem: Unreadable | None = None
+    if not empty and (success or len(raw) <= SMALL_BODY):
+        try:
+            body = await decode(raw)
+        except Unreadable as error:
+            problem = error
+    if success:
+        if problem is not None and problem.reason != "malformed":
+            raise context.unreadable(problem.reason)
+        if problem is not None:
             raise context.malformed(status, raw, headers.get("content-type", ""))
         return Answer(status, body, headers)
-    raise context.failure(status, headers, None if body is _INVALID else body)
-
-
-_INVALID: Any = object()
-
-
-def _json(raw: bytes | bytearray) -> Any:
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return _INVALID
+    raise context.failure(status, headers, body)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 from sentry_replays_mcp.tools.api.models import Device, Replay
@@ -41,17 +40,13 @@ def start_ms(replay: Replay | None) -> float | None:
     return replay.started_at.timestamp() * 1000 if replay and replay.started_at else None
 
 
-# SDK labels (browser, OS, device) of a few plain words are shown bare; anything else is
-# untrusted text and goes in a code span.
-_LABEL = re.compile(r"[\w .,:@+()/'-]{1,60}")
 MOBILE_PLATFORMS = {"android": "Android", "cocoa": "iOS", "java": "Android"}
 
 
 def label(value: str | None) -> str | None:
-    if not value:
-        return None
-    text = r.clean(value, 80)
-    return text if _LABEL.fullmatch(text) and text.count(" ") <= 5 else r.code(text, 80)
+    """A browser, OS or device name: the SDK wrote it from what the end user's client said, so
+    it is shown as data (a code span), however plain it looks."""
+    return r.data(value, 80) if value else None
 
 
 def device_name(device: Device) -> str | None:
@@ -82,8 +77,8 @@ def releases_of(replay: Replay) -> list[str]:
 def client_text(
     browser: str | None, os: str | None, device: str | None, platform: str | None
 ) -> str | None:
-    """'Chrome 128.0.6613 on Mac OS X 14.6, Apple Mac'; a mobile app has no browser:
-    'Android app on Android 14, Samsung SM-S918B'."""
+    """'`Chrome 128.0.6613` on `Mac OS X 14.6`, `Apple Mac`'; a mobile app has no browser:
+    'Android app on `Android 14`, `Samsung SM-S918B`'."""
     app = MOBILE_PLATFORMS.get((platform or "").lower())
     what = label(browser) or (f"{app} app" if app else None)
     where = f"on {label(os)}" if os else None

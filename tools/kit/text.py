@@ -1,9 +1,10 @@
 """Rendering helpers shared by every tool: humanised values and inert untrusted text.
 
 Replay data (URLs, user names, click text, console messages) comes from end users'
-browsers and is untrusted. It is rendered as data: control characters removed,
-length capped, and anything that is not plainly harmless wrapped in a code span,
-where markdown and would-be instructions are shown, not interpreted.
+browsers and is untrusted. It is rendered as data: every invisible character removed
+(`visible`, the one sanitiser), length capped, and every value wrapped in a code span,
+where markdown and would-be instructions are shown, not interpreted. Only what is ours
+(ids in id shape, numbers, our own words) is shown bare.
 """
 
 from __future__ import annotations
@@ -12,16 +13,37 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-MAX_RESULT_CHARS = 40_000  # about 10,000 tokens
-_PLAIN = re.compile(r"[\w .,:@+()/'-]{1,40}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+MAX_RESULT_CHARS = 40_000  # about 10,000 tokens; counted in characters and in UTF-8 bytes
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?")
+# Characters that `str.isprintable` accepts but that show nothing (Unicode's
+# Default_Ignorable_Code_Point, less what isprintable already refuses) and blank look-alikes:
+# soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul fillers, Khmer inherent
+# vowels, Mongolian selectors, variation selectors, Braille blank, tag characters.
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+
+
+def visible(value: str, *, newlines: bool = False) -> str:
+    """`value` without any character that shows nothing: every control, format, private-use,
+    surrogate, unassigned or separator character (by Unicode category, through
+    `str.isprintable`), and the default-ignorable and blank characters it lets through. Spaces
+    of every kind become a plain space; with `newlines`, line breaks are kept."""
+    text = _IGNORABLE.sub("", value)
+    if text.isprintable():
+        return text
+    if newlines:
+        return "\n".join(visible(line) for line in text.split("\n"))
+    return "".join(c if c.isprintable() else " " if c.isspace() else "" for c in text)
 
 
 def clean(value: object, limit: int = 200) -> str:
-    """Printable, single-line, capped text."""
-    text = _ANSI.sub("", str(value))
-    text = _CONTROL.sub(" ", text)
+    """Visible, single-line, capped text."""
+    text = str(value)[: limit * 8 + 64]  # what can reach `limit` characters after cleaning
+    text = visible(_ANSI.sub("", text))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -32,12 +54,15 @@ def code(value: object, limit: int = 200) -> str:
     return f"`{text}`" if text else "``"
 
 
+_NUMBER = re.compile(r"-?[0-9]{1,20}(\.[0-9]{1,6})?")
+
+
 def data(value: object, limit: int = 120) -> str:
-    """Short labels from SDKs (browser, OS, environment, release): left bare when plainly
-    harmless (`Chrome 127`: at most three words of plain characters), else a code span.
-    Free text that people write (names, URLs, messages) always goes through `code`."""
+    """A value from an end user's browser or an SDK (browser, OS, environment, release, tag):
+    always a code span, whatever its length, unless it is a plain number. Only values that are
+    ours (ids in id shape, numbers, known enum values) are ever shown bare."""
     text = clean(value, limit)
-    return text if _PLAIN.fullmatch(text) and text.count(" ") <= 2 else code(text, limit)
+    return text if _NUMBER.fullmatch(text) else code(text, limit)
 
 
 _HEX_ID = re.compile(r"[0-9a-f]{32}")
@@ -48,14 +73,10 @@ def hexid(value: str) -> str:
     return value if _HEX_ID.fullmatch(value) else code(value, 64)
 
 
-_IDENT = re.compile(r"[\w./%~+:@=-]{1,120}")
-
-
 def ident(value: object, limit: int = 120) -> str:
-    """Identifiers and paths (`jane@example.com`, `/checkout/pay`): bare when they hold no
-    spaces or markup, else a code span."""
-    text = clean(value, limit)
-    return text if _IDENT.fullmatch(text) else code(text, limit)
+    """Names, addresses and paths an end user wrote (`jane@example.com`, `/checkout/pay`):
+    always a code span."""
+    return code(value, limit)
 
 
 def cell(value: object, limit: int = 80) -> str:
@@ -128,10 +149,18 @@ def capped(items: Sequence[str], limit: int, more_hint: str | None = None) -> li
     return lines
 
 
+def size(text: str) -> int:
+    """What the result budget counts: UTF-8 bytes, never fewer than the characters."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
 def fit(text: str, limit: int = MAX_RESULT_CHARS) -> str:
-    """The last guard of the result budget: cut at a line boundary and say so."""
-    if len(text) <= limit:
+    """The last guard of the result budget (characters and UTF-8 bytes): cut at a line
+    boundary and say so."""
+    if size(text) <= limit:
         return text
     note = "\n… (output cut to stay within the result budget; ask for fewer items)"
-    cut = text.rfind("\n", 0, limit - len(note))
-    return text[: cut if cut > 0 else limit - len(note)] + note
+    room = max(0, limit - size(note))
+    head = text.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+    cut = head.rfind("\n")
+    return head[: cut if cut > 0 else len(head)] + note

@@ -1,0 +1,204 @@
+"""The events of one chunk of a recording page, decoded by msgspec into small heads and
+counted in C; only the events that can yield something (Meta and Sentry's custom events,
+types 4 and 5) are turned into dicts, one by one in Python.
+
+A chunk is a run of whole events (with segment breaks `],[` between some of them), given
+wrapped as `[[...]]`, so it decodes as a list of segments. Every decoder raises on what is
+not an event object, and the caller then reads the chunk event by event (`page_scan`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextvars import ContextVar
+from operator import attrgetter
+from typing import Any
+
+import msgspec
+
+MAX_DECODED_BYTES = 1 << 20  # a type-4/5 event's `data` larger than this is not decoded
+STOP_EVERY = 2_048  # events between two looks at the stop flag when reading one by one
+STOP: ContextVar[threading.Event | None] = ContextVar("recording_stop", default=None)
+DECODING_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
+
+Scalar = int | float | str | bool | None
+_UNSET = msgspec.UNSET
+
+
+class Stopped(Exception):
+    """The caller gave up (it was cancelled): the reading stopped between two chunks."""
+
+
+class _Source(msgspec.Struct, gc=False):
+    source: Scalar = None
+
+
+class _Counted(msgspec.Struct, gc=False):
+    """An event as counted: its type and, for incremental events, its source."""
+
+    type: Scalar | msgspec.UnsetType = _UNSET
+    data: _Source = msgspec.field(default_factory=_Source)
+
+
+class _Head(msgspec.Struct, gc=False):
+    """An event as kept: its type and time, its `data` left undecoded."""
+
+    type: Scalar | msgspec.UnsetType = _UNSET
+    timestamp: Scalar | msgspec.UnsetType = _UNSET
+    data: msgspec.Raw | msgspec.UnsetType = _UNSET
+    segmentId: Scalar | msgspec.UnsetType = _UNSET  # the seed's metadata rows
+    replayId: Scalar | msgspec.UnsetType = _UNSET
+
+
+class _Row(msgspec.Struct, gc=False):
+    """Any object: for chunks in which no object can be an event (no `"type"` key)."""
+
+
+_COUNTED = msgspec.json.Decoder(list[list[_Counted]])
+_HEADS = msgspec.json.Decoder(list[list[_Head]])
+_ROWS = msgspec.json.Decoder(list[list[_Row]])
+_LENIENT = msgspec.json.Decoder(list[list[_Head | int | float | str | bool | None]])
+_ANY = msgspec.json.Decoder()
+_KIND_SOURCE = attrgetter("type", "data.source")
+_KNOWN_TYPES = frozenset(range(7))
+_SOURCES = frozenset(range(64))
+_KEPT = (4, 5)
+
+
+def stop_requested() -> bool:
+    flag = STOP.get()
+    return flag is not None and flag.is_set()
+
+
+class RowReader:
+    """What the chunks of a page added up to: `tally` of the events only counted, by (type,
+    incremental source), `malformed`, the seed's `metadata` rows, and `problem`, one
+    sentence for the first part that could not be read. With `everything`, every event is
+    yielded (as a dict of `type`, `timestamp` and `data`), not only types 4 and 5."""
+
+    def __init__(self, first_segment: int, everything: bool) -> None:
+        self.first_segment = first_segment
+        self.everything = everything
+        self.tally: Counter[tuple[int, int | None]] = Counter()
+        self.malformed = 0
+        self.metadata: list[dict[str, Any]] = []
+        self.problem: str | None = None
+        self.segment = first_segment
+        self._since_look = 0
+
+    def fail(self, where: str, why: str) -> None:
+        self.malformed += 1
+        if self.problem is None:
+            self.problem = f"This recording page is malformed at {where}: {why}."
+
+    def look(self, events: int = 1) -> None:
+        """Raise `Stopped` if the caller asked to stop (looked at every STOP_EVERY events)."""
+        self._since_look += events
+        if self._since_look >= STOP_EVERY:
+            self._since_look = 0
+            if stop_requested():
+                raise Stopped
+
+    def rows(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
+        """Read a wrapped chunk (`[[...]]`); raises one of DECODING_ERRORS, before yielding
+        anything, when it is not a list of event objects."""
+        if wrapped.find(b'"type"') < 0 and not self.everything:
+            yield from self._typeless(wrapped)
+            return
+        counted = _COUNTED.decode(wrapped)
+        kept = sum(map(self._count, counted))
+        if kept == 0:
+            self.segment += len(counted) - 1
+            return
+        del counted
+        yield from self._kept(wrapped)
+
+    def _typeless(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
+        """A chunk without a `"type"` key: its rows are malformed, or the seed's metadata."""
+        if wrapped.find(b'"segmentId"') < 0 and wrapped.find(b'"replayId"') < 0:
+            rows = _ROWS.decode(wrapped)
+            self.malformed += sum(map(len, rows))
+            self.segment += len(rows) - 1
+            return
+        for index, row in enumerate(_HEADS.decode(wrapped)):
+            self.segment += 1 if index else 0
+            yield from self._heads(row)
+
+    def _count(self, row: list[_Counted]) -> int:
+        """Tally a segment's events by (type, source) in C; the number to look at in Python."""
+        self.look(len(row))
+        kept = 0
+        for (kind, source), times in Counter(map(_KIND_SOURCE, row)).items():
+            if kind in _KEPT or kind is _UNSET or self.everything:
+                kept += times
+            elif type(kind) is not int:
+                self.malformed += times
+            elif kind == 3:
+                self.tally[3, source if type(source) is int and source in _SOURCES else None] += (
+                    times
+                )
+            else:
+                self.tally[kind if kind in _KNOWN_TYPES else -1, None] += times
+        return kept
+
+    def _kept(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
+        """The events of types 4 and 5 (and typeless rows), from their heads, one `data`
+        at a time. (Decoding such a chunk whole into dicts was measured slower: the
+        collector then walks every dict, while heads are not tracked by it.)"""
+        for index, row in enumerate(_HEADS.decode(wrapped)):
+            self.segment += 1 if index else 0
+            yield from self._heads(row)
+
+    def lenient_rows(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
+        """Like `rows`, for one piece that did not decode so: values that are not objects
+        are each one malformed event; raises DECODING_ERRORS on anything else."""
+        for index, row in enumerate(_LENIENT.decode(wrapped)):
+            self.segment += 1 if index else 0
+            heads = [item for item in row if isinstance(item, _Head)]
+            self.malformed += len(row) - len(heads)
+            yield from self._heads(heads)
+
+    def _heads(self, row: list[_Head]) -> Iterator[tuple[int, Any]]:
+        for head in row:
+            kind = head.type
+            if kind is _UNSET:
+                self._typeless_head(head)
+            elif kind in _KEPT or (self.everything and type(kind) is int):
+                raw = self._rebuild(head)
+                if raw is not None:
+                    yield self.segment, raw
+            elif self.everything:
+                self.malformed += 1  # a type that is not a number
+        self.look(len(row))
+
+    def _typeless_head(self, head: _Head) -> None:
+        if head.segmentId is not _UNSET or head.replayId is not _UNSET:
+            self.metadata.append(_present(head, ("segmentId", "replayId")))
+        else:
+            self.malformed += 1
+
+    def _rebuild(self, head: _Head) -> dict[str, Any] | None:
+        """The event as a dict, its `data` decoded (bounded in size; depth-guarded)."""
+        raw = _present(head, ("type", "timestamp"))
+        if isinstance(head.data, msgspec.Raw):
+            if len(head.data) > MAX_DECODED_BYTES:
+                self.fail(
+                    f"an event of segment {self.segment}",
+                    f"its data is larger than {MAX_DECODED_BYTES:,} bytes, so it was skipped",
+                )
+                return None
+            try:
+                raw["data"] = _ANY.decode(head.data)
+            except DECODING_ERRORS:
+                self.fail(
+                    f"an event of segment {self.segment}",
+                    "its data is not valid JSON or is nested too deeply, so it was skipped",
+                )
+                return None
+        return raw
+
+
+def _present(head: _Head, names: tuple[str, ...]) -> dict[str, Any]:
+    return {n: v for n in names if (v := getattr(head, n)) is not _UNSET}

@@ -1,8 +1,9 @@
 """Benchmark: recording pages of the worst shapes, read by the running server.
 
-For each shape, a 16 MB segment-list page (`--mb`) is served by the demo Sentry (in this
-process, on a loopback port, as a fault on the segment-list route) to our server, which runs
-as a separate process over streamable HTTP. Measured per shape:
+For each shape, a 16 MB segment-list page (`--mb`) is served by the demo Sentry
+(`sentry-replays-demo-api --port 0`, a process of its own, the page installed as a fault on
+the segment-list route through its control API) to our server, which runs as another
+process over streamable HTTP. Measured per shape:
 
 1. parse: `Digest.add_page` on the page in this process, in CPU seconds (the machine may be
    shared), median of `--runs`: MB/s;
@@ -32,6 +33,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +50,13 @@ import httpx2  # noqa: E402
 
 from benchmarks.common import OURS  # noqa: E402
 from benchmarks.load import cpu_seconds, http_server  # noqa: E402
-from benchmarks.summarize_long_replay import BenchError  # noqa: E402
+from benchmarks.summarize_long_replay import (  # noqa: E402
+    START_TIMEOUT,
+    BenchError,
+    demo_command,
+    read_line,
+    stop,
+)
 
 MB = 1 << 20
 T0 = 1_764_000_000_000
@@ -261,37 +269,57 @@ def machine() -> str:
     )
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    from sentry_replays_mcp.server.demo import DemoSentry, serve_in_thread
+@contextlib.contextmanager
+def demo_process() -> Iterator[dict[str, Any]]:
+    """`sentry-replays-demo-api --port 0` as a process of its own (so that serving a page
+    does not compete with this process's client for its interpreter lock): its info."""
+    proc = subprocess.Popen(
+        [*demo_command("1:1")[:-2]], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL
+    )
+    try:
+        yield json.loads(read_line(proc, START_TIMEOUT))
+    finally:
+        stop(proc)
 
-    demo = DemoSentry()
-    replay = demo.replay(demo.story_replay_id)
+
+def serve_page(http: httpx2.Client, page: bytes) -> None:
+    """Make the demo answer the segment list with `page` (a fault, through its control API)."""
+    http.post("/__demo__/reset").raise_for_status()
+    fault = {"path": ROUTE, "status": 200, "times": None, "body": page.decode("latin-1")}
+    http.post("/__demo__/faults", content=json.dumps(fault)).raise_for_status()
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from sentry_replays_mcp.server.demo import DemoSentry
+
+    replay = DemoSentry().replay(DemoSentry().story_replay_id)  # the demo's data is fixed
     rows: list[dict[str, Any]] = []
-    with serve_in_thread(demo) as base, tempfile.TemporaryDirectory() as logs:
-        info = {"token": demo.token, "base_url": base, "organization": "acme"}
+    with demo_process() as info, tempfile.TemporaryDirectory() as logs:
+        base = info["base_url"]
+        origin = base.split("/api/0", 1)[0]
+        auth = {"Authorization": f"Bearer {info['token']}"}
         pages_url = (
             f"{base}/projects/acme/{replay.project.slug}/replays/{replay.id}/recording-segments/"
         )
-        with http_server(OURS, info, argparse.Namespace(spec=None), Path(logs)) as (url, pid):
-            demo.faults.add(path=ROUTE, status=200, times=None, body=_fill(_normal, MB // 4))
+        with (
+            httpx2.Client(base_url=origin, headers=auth, timeout=120) as control,
+            http_server(OURS, info, argparse.Namespace(spec=None), Path(logs)) as (url, pid),
+        ):
+            serve_page(control, _fill(_normal, MB // 4))
             anyio.run(end_to_end, url, pid, replay.id, args.every)  # warm-up: imports, threads
             for name, page in shapes(args.mb * MB):
-                demo.reset()
-                demo.faults.add(path=ROUTE, status=200, times=None, body=page)
+                serve_page(control, page)
                 seconds, digest = parse_seconds(page, args.runs)
                 row = {"shape": name, "bytes": len(page), "parse_s": seconds}
                 row["parse_mb_s"] = len(page) / MB / seconds
                 row["malformed"] = digest.malformed
                 row["problem"] = digest.problem
                 if name.startswith("(a)"):
-                    row["download_s"] = download_seconds(pages_url, demo.token, args.runs)
+                    row["download_s"] = download_seconds(pages_url, info["token"], args.runs)
                 row |= anyio.run(end_to_end, url, pid, replay.id, args.every)
                 rows.append(row)
                 print(f"  {name}: {row['parse_mb_s']:.1f} MB/s", file=sys.stderr)
-            demo.reset()
-            demo.faults.add(
-                path=ROUTE, status=200, times=None, body=_fill(_tiny, args.cancel_mb * MB)
-            )
+            serve_page(control, _fill(_tiny, args.cancel_mb * MB))
             cancel = anyio.run(cancellation, url, pid, replay.id, args.cancel_after)
     return {
         "machine": machine(),

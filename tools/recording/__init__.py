@@ -1,7 +1,8 @@
 """The recording engine: Sentry replay recordings in, plain data out.
 
 `kinds` is the vocabulary; `classifier` turns raw rrweb events into `Event`s; `page_reader` reads
-a segment-list page; `digest` keeps what matters of a whole recording, page by page;
+a segment-list page (`page_scan` cuts it into chunks of whole events, `page_rows` decodes a
+chunk with msgspec); `digest` keeps what matters of a whole recording, page by page;
 `timeline` collapses, describes, picks and windows the events; `report` puts a digest's
 problems and omissions in words; `segment` summarises one segment.
 Knows nothing of MCP or of the tools, which import what they need from here.

@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 
 MAX_DECODED_BYTES = 1 << 20  # a type-4/5 event's `data` larger than this is not decoded
-STOP_EVERY = 2_048  # events between two looks at the stop flag when reading one by one
+STOP_EVERY = 256  # events between two looks at the stop flag (and two chances for others)
 STOP: ContextVar[threading.Event | None] = ContextVar("recording_stop", default=None)
 DECODING_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 

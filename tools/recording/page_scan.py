@@ -138,19 +138,21 @@ class PageScan(RowReader):
         """Read the events in `page[pos:cut]`; "grow" when the cut fell inside an event, so
         the caller retries with a larger chunk."""
         wrapped = self._wrapped(pos, cut)
+        rows = self.rows(wrapped)
         try:
-            rows = self.rows(wrapped)
             first = next(rows, None)
         except DECODING_ERRORS as exc:
-            if cut < end and _ran_out(exc, len(wrapped)):
-                return "grow"
+            grow = cut < end and _ran_out(exc, len(wrapped))
+        else:
             del wrapped
-            yield from self._one_by_one(pos, cut)
+            if first is not None:
+                yield first
+                yield from rows
             return "read"
-        del wrapped
-        if first is not None:
-            yield first
-            yield from rows
+        if grow:
+            return "grow"
+        del wrapped, rows  # (outside the `except`: its traceback would hold the copy)
+        yield from self._one_by_one(pos, cut)
         return "read"
 
     def _one_by_one(self, pos: int, stop: int) -> Iterator[tuple[int, Any]]:
@@ -168,11 +170,10 @@ class PageScan(RowReader):
         its error (up to the last object end before it) are read, the rest is malformed."""
         try:
             return list(self.lenient_rows(self._wrapped(first, after)))
-        except DECODING_ERRORS as exc:
-            error = exc
-        at = _error_at(error)
+        except DECODING_ERRORS as exc:  # kept as text: its traceback holds the piece's copy
+            at, reason = _error_at(exc), _reason(exc)
         events: list[tuple[int, Any]] = []
-        deep = isinstance(error, RecursionError)
+        deep = reason == _DEEP
         last = None if deep else _last_cut(self.page, first, after if at is None else first + at)
         if last is not None:
             try:
@@ -184,7 +185,7 @@ class PageScan(RowReader):
         if self.problem is None:
             where = first if at is None else max(first, min(first + at, after))
             self.problem = (
-                f"This recording page is malformed at byte {where:,}: {_reason(error)}; "
+                f"This recording page is malformed at byte {where:,}: {reason}; "
                 f"{after - first:,} bytes were skipped."
             )
         return events

@@ -129,9 +129,11 @@ class PageScan(RowReader):
             while after > first and page[after - 1] in b" \t\r\n,":
                 after -= 1
             after -= 1 if after > first and page[after - 1] == ord("]") else 0
-        wrapped = bytearray(b"[[")
-        wrapped += memoryview(page)[first:after]
-        wrapped += b"]]"
+        size = after - first
+        wrapped = bytearray(size + 4)  # allocated once: growing it would copy it
+        wrapped[:2] = b"[["
+        wrapped[2 : size + 2] = memoryview(page)[first:after]
+        wrapped[size + 2 :] = b"]]"
         return wrapped
 
     def _chunk(self, pos: int, cut: int, end: int) -> Generator[tuple[int, Any], None, str]:

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ import httpx2  # noqa: E402
 
 from benchmarks.common import OURS  # noqa: E402
 from benchmarks.load import cpu_seconds, http_server  # noqa: E402
+from benchmarks.recording_pages import MB, T0, fill, normal, shapes, tiny  # noqa: E402
 from benchmarks.summarize_long_replay import (  # noqa: E402
     START_TIMEOUT,
     BenchError,
@@ -58,84 +59,8 @@ from benchmarks.summarize_long_replay import (  # noqa: E402
     stop,
 )
 
-MB = 1 << 20
-T0 = 1_764_000_000_000
 CALL_TIMEOUT = 300.0
 ROUTE = r"recording-segments/$"
-
-
-def _compact(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode()
-
-
-def _fill(unit: Callable[[int], bytes], size: int) -> bytes:
-    parts, total, n = [], 4, 0
-    while total < size:
-        part = unit(n)
-        parts.append(part)
-        total += len(part) + 1
-        n += 1
-    return b"[[" + b",".join(parts) + b"]]"
-
-
-def _normal(n: int) -> bytes:
-    """A browser session's mix: mouse moves and mutations, clicks, requests (SDK shapes)."""
-    at = T0 + n * 10
-    kind = n % 20
-    if kind == 0:
-        crumb = {"timestamp": at / 1000, "type": "default", "category": "ui.click"}
-        crumb |= {"message": "div#app > button#checkout", "data": {"nodeId": 12}}
-        return _compact(
-            {"type": 5, "timestamp": at, "data": {"tag": "breadcrumb", "payload": crumb}}
-        )
-    if kind == 1:
-        span = {"op": "resource.fetch", "description": f"https://shop.example/api/items/{n}"}
-        span |= {"startTimestamp": at / 1000, "endTimestamp": at / 1000 + 0.2}
-        span["data"] = {"method": "GET", "statusCode": 200, "response": {"size": 900}}
-        return _compact(
-            {"type": 5, "timestamp": at, "data": {"tag": "performanceSpan", "payload": span}}
-        )
-    if kind == 2:
-        node = {
-            "type": 2,
-            "tagName": "div",
-            "attributes": {"class": "row"},
-            "childNodes": [],
-            "id": n,
-        }
-        adds = [{"parentId": 5, "nextId": None, "node": node}]
-        data = {"source": 0, "texts": [], "attributes": [], "removes": [], "adds": adds}
-        return _compact({"type": 3, "timestamp": at, "data": data})
-    moves = [{"x": n % 800, "y": n % 600, "id": 7, "timeOffset": -50}]
-    return _compact({"type": 3, "timestamp": at, "data": {"source": 1, "positions": moves}})
-
-
-def _tiny(n: int) -> bytes:
-    return b'{"type":5,"timestamp":%d,"data":{"tag":"x"}}' % (T0 + n)
-
-
-def _malformed(n: int) -> bytes:
-    return b'{"type":5,"timestamp":%d,"data":{"tag":"breadcrumb","payload":{"a":1,}}}' % (T0 + n)
-
-
-def shapes(size: int) -> Iterator[tuple[str, bytes]]:
-    yield "(a) normal events", _fill(_normal, size)
-    yield "(b) tiny type-5 events", _fill(_tiny, size)
-    yield "(c) malformed type-5 events", _fill(_malformed, size)
-    yield "(d) `{}` rows", _fill(lambda n: b"{}", size)
-    depth = (size - 40) // 2
-    yield (
-        "(e) deep nesting",
-        b'[[{"type":5,"timestamp":1,"data":' + b"[" * depth + b"]" * depth + b"}]]",
-    )
-    text = b"x" * (size - 120)
-    yield (
-        "(f) one huge string",
-        (
-            b'[[{"type":5,"timestamp":1,"data":{"tag":"breadcrumb","payload":'
-            b'{"category":"console","message":"' + text + b'"}}}]]'
-        ),
-    )
 
 
 # -- measurements -------------------------------------------------------------------------------
@@ -311,7 +236,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             httpx2.Client(base_url=origin, headers=auth, timeout=120) as control,
             http_server(OURS, info, argparse.Namespace(spec=None), Path(logs)) as (url, pid),
         ):
-            serve_page(control, _fill(_normal, MB // 4))
+            serve_page(control, fill(normal, MB // 4))
             anyio.run(end_to_end, url, pid, replay.id, args.every)  # warm-up: imports, threads
             for name, page in shapes(args.mb * MB):
                 serve_page(control, page)
@@ -325,7 +250,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 row |= anyio.run(end_to_end, url, pid, replay.id, args.every)
                 rows.append(row)
                 print(f"  {name}: {row['parse_mb_s']:.1f} MB/s", file=sys.stderr)
-            serve_page(control, _fill(_tiny, args.cancel_mb * MB))
+            serve_page(control, fill(tiny, args.cancel_mb * MB))
             cancel = anyio.run(cancellation, url, pid, replay.id, args.cancel_after)
     return {
         "machine": machine(),

@@ -36,7 +36,7 @@ from sentry_replays_mcp.tools.recording.page_rows import (
 __all__ = ["MAX_DECODED_BYTES", "STOP", "STOP_EVERY", "Page", "PageScan", "Stopped"]
 
 CHUNK_BYTES = 256 * 1024
-Page = str | bytes | bytearray | memoryview
+Page = str | bytes | bytearray
 
 _BLANKS = b" \t\r\n"
 _BLANK = re.compile(rb"[ \t\r\n]*")

@@ -21,6 +21,7 @@ import msgspec
 
 MAX_DECODED_BYTES = 1 << 20  # a type-4/5 event's `data` larger than this is not decoded
 STOP_EVERY = 256  # events between two looks at the stop flag (and two chances for others)
+PAUSE_AFTER = 0.002  # seconds of work before the reading lets other threads run
 STOP: ContextVar[threading.Event | None] = ContextVar("recording_stop", default=None)
 DECODING_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 
@@ -69,11 +70,6 @@ _KEPT = (4, 5)
 
 
 def stop_requested() -> bool:
-    """Whether the caller asked to stop. Also a point where this thread lets others run: a
-    thread that holds the interpreter lock would otherwise make the event loop wait a switch
-    interval (5 ms) at each of its many lock hand-overs (the other sessions' latency). A
-    100 µs pause does it (`sleep(0)` was measured not to: the lock came straight back)."""
-    time.sleep(0.0001)
     flag = STOP.get()
     return flag is not None and flag.is_set()
 
@@ -93,6 +89,7 @@ class RowReader:
         self.problem: str | None = None
         self.segment = first_segment
         self._since_look = 0
+        self._paused_at = time.perf_counter()
 
     def fail(self, where: str, why: str) -> None:
         self.malformed += 1
@@ -100,12 +97,24 @@ class RowReader:
             self.problem = f"This recording page is malformed at {where}: {why}."
 
     def look(self, events: int = 1) -> None:
-        """Raise `Stopped` if the caller asked to stop (looked at every STOP_EVERY events)."""
+        """`checkpoint()` every STOP_EVERY events."""
         self._since_look += events
         if self._since_look >= STOP_EVERY:
             self._since_look = 0
-            if stop_requested():
-                raise Stopped
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Raise `Stopped` if the caller asked to stop. Also where this thread lets others
+        run: a thread that holds the interpreter lock makes the event loop wait a switch
+        interval (5 ms) at each of its many lock hand-overs (another session's latency), so
+        after PAUSE_AFTER seconds of work it pauses 100 µs, which hands the lock over
+        (`sleep(0)` was measured not to: the lock came straight back)."""
+        now = time.perf_counter()
+        if now - self._paused_at >= PAUSE_AFTER:
+            time.sleep(0.0001)
+            self._paused_at = time.perf_counter()
+        if stop_requested():
+            raise Stopped
 
     def rows(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
         """Read a wrapped chunk (`[[...]]`); raises one of DECODING_ERRORS, before yielding

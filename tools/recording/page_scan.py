@@ -30,7 +30,6 @@ from sentry_replays_mcp.tools.recording.page_rows import (
     STOP_EVERY,
     RowReader,
     Stopped,
-    stop_requested,
 )
 
 __all__ = ["MAX_DECODED_BYTES", "STOP", "STOP_EVERY", "Page", "PageScan", "Stopped"]
@@ -71,8 +70,7 @@ class PageScan(RowReader):
             return  # `[]`: no segments
         window = CHUNK_BYTES
         while True:
-            if stop_requested():
-                raise Stopped
+            self.checkpoint()
             pos = self._separators(pos, end)
             if pos >= end:
                 break

@@ -194,7 +194,7 @@ class PageScan(RowReader):
 _DEEP = "an event is nested deeper than the decoder allows"
 
 
-def _last_cut(page: Any, first: int, error: int) -> int | None:
+def _last_cut(page: bytes | bytearray, first: int, error: int) -> int | None:
     """The end of the last object before `error` that is followed by `,` or `]`."""
     back = page.rfind(b"}", first, error)
     while back >= 0:
@@ -204,7 +204,7 @@ def _last_cut(page: Any, first: int, error: int) -> int | None:
     return None
 
 
-def _cut(page: Any, pos: int, window: int, end: int) -> int:
+def _cut(page: bytes | bytearray, pos: int, window: int, end: int) -> int:
     """Where a chunk starting at `pos` ends: right after an event's `}`, about `window` on."""
     if pos + window >= end:
         return end
@@ -231,7 +231,7 @@ def _last_object_end(page: Any, start: int) -> int:
     return back - 1 if back > 0 else start
 
 
-def _skip_blank(page: Any, pos: int, end: int) -> int:
+def _skip_blank(page: bytes | bytearray, pos: int, end: int) -> int:
     found = _BLANK.match(page, pos, end)
     return found.end() if found else pos
 

@@ -101,7 +101,7 @@ def test_each_byte_is_decoded_a_bounded_number_of_times(monkeypatch: pytest.Monk
             decoded[self.name] += len(data)
             return self.inner.decode(data)
 
-    for name in ("_COUNTED", "_HEADS", "_ROWS", "_LENIENT", "_ANY"):
+    for name in ("_COUNTED", "_HEADS", "_ROWS", "_LENIENT", "_ANY", "_SOURCE"):
         monkeypatch.setattr(page_rows, name, Counting(name, getattr(page_rows, name)))
     bad = b'{"type":5,"timestamp":1,"data":{"tag":"breadcrumb","payload":{"category":"x",}}}'
     for page in (
@@ -186,3 +186,46 @@ def test_chunked_reading_agrees_with_a_whole_page_decode(
     everything = [(seg, e["timestamp"]) for seg, e in reader]
     listed = [(7 + n, e["timestamp"]) for n, seg in enumerate(segments) for e in seg]
     assert everything == listed and reader.malformed == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_damaged_pages_never_raise(monkeypatch: pytest.MonkeyPatch, seed: int):
+    """Pages with bytes changed, inserted, removed or cut off: read to the end, no traceback,
+    and what was read plus what was counted malformed is never more than was there."""
+    rng = random.Random(seed)
+    alphabet = b'[]{},:"\\ 0123456789abcdefnulltrue\xff\xc3-.eE'
+    for _ in range(60):
+        monkeypatch.setattr(page_scan, "CHUNK_BYTES", rng.choice([16, 64, 1_000, 256 * 1024]))
+        segments = [
+            [random_event(rng, n) for n in range(rng.randint(0, 8))]
+            for _ in range(rng.randint(0, 4))
+        ]
+        page = bytearray(compact(segments))
+        for _ in range(rng.randint(1, 6)):
+            if not page:
+                break
+            at, roll = rng.randrange(len(page)), rng.random()
+            if roll < 0.4:
+                page[at] = rng.choice(alphabet)
+            elif roll < 0.7:
+                page.insert(at, rng.choice(alphabet))
+            elif roll < 0.85:
+                del page[at]
+            else:
+                page = page[:at]
+        digest = digest_of(bytes(page))
+        reader = PageReader(bytes(page).decode("latin-1"))
+        read = list(reader)
+        assert len(read) <= sum(map(len, segments)) + 1
+        assert digest.raw_events <= sum(map(len, segments)) + 1
+
+
+def test_an_event_that_fails_late_does_not_count_its_chunk_twice():
+    """A chunk that passes the counting decode but not the one that keeps events (here a
+    timestamp that is an object) is read again event by event: counted once, not twice."""
+    moves = [compact({"type": 3, "timestamp": T0 + n, "data": {"source": 1}}) for n in range(50)]
+    odd = compact({"type": 5, "timestamp": {"at": 1}, "data": {"tag": "breadcrumb"}})
+    scan = PageScan(page_of(*moves, odd, click(1)))
+    kept = list(scan)
+    assert scan.tally == {(3, 1): 50}
+    assert scan.malformed == 1 and len(kept) == 1

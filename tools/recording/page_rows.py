@@ -59,6 +59,7 @@ class _Row(msgspec.Struct, gc=False):
 
 
 _COUNTED = msgspec.json.Decoder(list[list[_Counted]])
+_SOURCE = msgspec.json.Decoder(_Source)
 _HEADS = msgspec.json.Decoder(list[list[_Head]])
 _ROWS = msgspec.json.Decoder(list[list[_Row]])
 _LENIENT = msgspec.json.Decoder(list[list[_Head | int | float | str | bool | None]])
@@ -123,12 +124,18 @@ class RowReader:
             yield from self._typeless(wrapped)
             return
         counted = _COUNTED.decode(wrapped)
-        kept = sum(map(self._count, counted))
-        if kept == 0:
-            self.segment += len(counted) - 1
-            return
+        kinds = [Counter(map(_KIND_SOURCE, row)) for row in counted]
         del counted
-        yield from self._kept(wrapped)
+        kept = sum(times for row in kinds for (kind, _), times in row.items() if self._kept(kind))
+        heads = _HEADS.decode(wrapped) if kept else None  # may raise: nothing is counted yet
+        for row_kinds in kinds:
+            self._count(row_kinds)
+        if heads is None:
+            self.segment += len(kinds) - 1
+            return
+        for index, row in enumerate(heads):
+            self.segment += 1 if index else 0
+            yield from self._heads(row)
 
     def _typeless(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
         """A chunk without a `"type"` key: its rows are malformed, or the seed's metadata."""
@@ -141,30 +148,23 @@ class RowReader:
             self.segment += 1 if index else 0
             yield from self._heads(row)
 
-    def _count(self, row: list[_Counted]) -> int:
-        """Tally a segment's events by (type, source) in C; the number to look at in Python."""
-        self.look(len(row))
-        kept = 0
-        for (kind, source), times in Counter(map(_KIND_SOURCE, row)).items():
-            if kind in _KEPT or kind is _UNSET or self.everything:
-                kept += times
-            elif type(kind) is not int:
+    def _kept(self, kind: Any) -> bool:
+        """Whether events of this type are looked at one by one (not only counted)."""
+        return kind in _KEPT or kind is _UNSET or self.everything
+
+    def _count(self, kinds: Counter[tuple[Any, Any]]) -> None:
+        """Add a segment's events, counted in C by (type, source), to the tally."""
+        self.look(sum(kinds.values()))
+        for (kind, source), times in kinds.items():
+            if self._kept(kind):
+                continue
+            if type(kind) is not int:
                 self.malformed += times
             elif kind == 3:
-                self.tally[3, source if type(source) is int and source in _SOURCES else None] += (
-                    times
-                )
+                known = source if type(source) is int and source in _SOURCES else None
+                self.tally[3, known] += times
             else:
                 self.tally[kind if kind in _KNOWN_TYPES else -1, None] += times
-        return kept
-
-    def _kept(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
-        """The events of types 4 and 5 (and typeless rows), from their heads, one `data`
-        at a time. (Decoding such a chunk whole into dicts was measured slower: the
-        collector then walks every dict, while heads are not tracked by it.)"""
-        for index, row in enumerate(_HEADS.decode(wrapped)):
-            self.segment += 1 if index else 0
-            yield from self._heads(row)
 
     def lenient_rows(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
         """Like `rows`, for one piece that did not decode so: values that are not objects
@@ -173,19 +173,24 @@ class RowReader:
             self.segment += 1 if index else 0
             heads = [item for item in row if isinstance(item, _Head)]
             self.malformed += len(row) - len(heads)
-            yield from self._heads(heads)
+            yield from self._heads(heads, count=True)
 
-    def _heads(self, row: list[_Head]) -> Iterator[tuple[int, Any]]:
+    def _heads(self, row: list[_Head], count: bool = False) -> Iterator[tuple[int, Any]]:
+        """The events to look at, as dicts; with `count`, the others are counted here (they
+        were not counted in C: the chunk is being read event by event)."""
         for head in row:
             kind = head.type
             if kind is _UNSET:
                 self._typeless_head(head)
-            elif kind in _KEPT or (self.everything and type(kind) is int):
+            elif type(kind) is not int:
+                self.malformed += count or self.everything  # a type that is not a number
+            elif kind in _KEPT or self.everything:
                 raw = self._rebuild(head)
                 if raw is not None:
                     yield self.segment, raw
-            elif self.everything:
-                self.malformed += 1  # a type that is not a number
+            elif count:
+                source = _source_of(head.data) if kind == 3 else None
+                self.tally[kind if kind in _KNOWN_TYPES else -1, source] += 1
         self.look(len(row))
 
     def _typeless_head(self, head: _Head) -> None:
@@ -213,6 +218,17 @@ class RowReader:
                 )
                 return None
         return raw
+
+
+def _source_of(data: Any) -> int | None:
+    """An incremental event's source, from its undecoded `data` (None when it has none)."""
+    if not isinstance(data, msgspec.Raw):
+        return None
+    try:
+        source = _SOURCE.decode(data).source
+    except DECODING_ERRORS:
+        return None
+    return source if type(source) is int and source in _SOURCES else None
 
 
 def _present(head: _Head, names: tuple[str, ...]) -> dict[str, Any]:

@@ -11,13 +11,7 @@ from typing import Any
 from sentry_replays_mcp.tools.recording.bursts import fold_bursts
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
 from sentry_replays_mcp.tools.recording.kinds import CLICK, INCIDENTS, Event
-from sentry_replays_mcp.tools.recording.page_reader import (
-    BROKEN,
-    Page,
-    PageReader,
-    count_segments,
-    scan_page,
-)
+from sentry_replays_mcp.tools.recording.page_reader import Page, PageReader, PageScan
 
 KEEP_EVENTS = 5_000  # normalised events kept per replay; incidents are kept beyond it
 KEEP_INCIDENTS = 1_000
@@ -34,6 +28,7 @@ class Digest:
     segments: int = 0
     raw_events: int = 0
     metadata_rows: int = 0  # segment metadata instead of events (servers that follow the seed)
+    problem: str | None = None  # the first part of a page that could not be read, in a sentence
     normalizer: Normalizer = field(default_factory=Normalizer)
     burst_clicks: int = 0  # clicks that made up slow, dead and rage clicks
     _incidents: int = 0
@@ -48,33 +43,31 @@ class Digest:
         return self.normalizer.mix
 
     def add_page(self, page: Page, first_segment: int = 0, segments: int | None = None) -> None:
-        """One segment-list page (JSON text or bytes). `segments`, when the caller knows how
-        many segments the page holds (from the paging), saves counting them."""
-        scanned = scan_page(page)
-        if scanned is None:
-            self.read_page(page, first_segment)
-            return
-        decoded, tally = scanned
-        for raw in decoded:
-            if raw is BROKEN:
-                self.normalizer.malformed += 1
-            else:
-                self.add(raw)
-        for (kind, source), times in tally.items():
-            self.normalizer.count(int(kind), int(source) if source else None, times)
+        """One segment-list page (JSON text or bytes), in linear time and bounded memory:
+        only the events that can yield an `Event` are decoded, the rest are counted.
+        `segments`, when the caller knows how many segments the page holds (from the
+        paging), is taken over the page's own count."""
+        scan = PageScan(page, first_segment)
+        for segment, raw in scan:
+            self.add(raw, segment)
+        for (kind, source), times in scan.tally.items():
+            self.normalizer.count(kind, source, times)
             self.raw_events += times
-        self.segments += count_segments(page) if segments is None else segments
-        if page[-64:].rstrip()[-1:] not in ("]", b"]"):
-            self.normalizer.malformed += 1  # a truncated page
+        self.metadata_rows += len(scan.metadata)
+        self.normalizer.malformed += scan.malformed
+        self.problem = self.problem or scan.problem
+        if not scan.metadata:
+            self.segments += scan.segments if segments is None else segments
 
     def read_page(self, page: Page, first_segment: int = 0) -> None:
-        """Decode every event (the general, slower path): any key order, metadata rows."""
-        text = page if isinstance(page, str) else bytes(page).decode("utf-8", errors="replace")
-        reader = PageReader(text, first_segment)
+        """Decode every event, not only those that can yield an `Event` (slower)."""
+        reader = PageReader(page, first_segment)
         for segment, raw in reader:
             self.add(raw, segment)
+        self.metadata_rows += len(reader.metadata)
         self.segments += reader.segments if not self.metadata_rows else 0
         self.normalizer.malformed += reader.malformed
+        self.problem = self.problem or reader.problem
 
     def add(self, raw: Any, segment: int | None = None) -> None:
         if (

@@ -89,6 +89,8 @@ def left_out(digest: Digest, complete: bool) -> list[str]:
         )
     if digest.malformed:
         notes.append(f"{digest.malformed} malformed events skipped")
+    if digest.problem:  # the page reader's own sentence: numbers and fixed words only
+        notes.append(digest.problem[0].lower() + digest.problem[1:].rstrip("."))
     if not complete:
         notes.append(f"stopped after {digest.segments} segments (page limit)")
     return notes

@@ -1,0 +1,330 @@
+"""Benchmark: recording pages of the worst shapes, read by the running server.
+
+For each shape, a 16 MB segment-list page (`--mb`) is served by the demo Sentry
+(`sentry-replays-demo-api --port 0`, a process of its own, the page installed as a fault on
+the segment-list route through its control API) to our server, which runs as another
+process over streamable HTTP. Measured per shape:
+
+1. parse: `Digest.add_page` on the page in this process, in CPU seconds (the machine may be
+   shared), median of `--runs`: MB/s;
+2. end to end: `summarize_replay` through a real MCP client session (download + parse), its
+   wall time, and the server's peak RSS growth over the call (Linux `VmHWM`, reset before
+   the call through `/proc/PID/clear_refs`), against the page size;
+3. another session: a second MCP client calls `tools/list` every `--every` seconds while
+   the first call runs; its slowest answer;
+4. for the normal page: the loopback download alone (httpx2 from the demo), median of
+   `--runs`, against (1);
+5. cancellation: a `--cancel-mb` page of tiny custom events; the call is cancelled once the
+   server has spent `--cancel-after` s of CPU on it, then the server's CPU is sampled every
+   50 ms until a 200 ms window adds less than 20 ms: the time from cancelling to that quiet.
+
+Prints the machine, a markdown table and whether each target holds (every shape >= 20 MB/s,
+peak RSS growth <= 3x the page, the other session <= 100 ms, CPU free within 1 s of a
+cancel, summarising faster than the download). Exits non-zero only on errors.
+
+    python benchmarks/recording_worst_case.py [--mb 16] [--runs 3] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import anyio  # noqa: E402
+import httpx2  # noqa: E402
+
+from benchmarks.common import OURS  # noqa: E402
+from benchmarks.load import cpu_seconds, http_server  # noqa: E402
+from benchmarks.recording_pages import MB, T0, fill, normal, shapes, tiny  # noqa: E402
+from benchmarks.summarize_long_replay import (  # noqa: E402
+    START_TIMEOUT,
+    BenchError,
+    demo_command,
+    read_line,
+    stop,
+)
+
+CALL_TIMEOUT = 300.0
+ROUTE = r"recording-segments/$"
+
+
+# -- measurements -------------------------------------------------------------------------------
+
+
+def parse_seconds(page: bytes, runs: int) -> tuple[float, Any]:
+    """CPU seconds of `Digest.add_page` (this process's CPU time: the machine is shared, so
+    wall time would count other people's work), median of `runs`."""
+    from sentry_replays_mcp.tools.recording import Digest
+
+    times, digest = [], None
+    for _ in range(runs):
+        began = time.process_time()
+        digest = Digest(T0)
+        digest.add_page(page)
+        times.append(time.process_time() - began)
+    return statistics.median(times), digest
+
+
+def download_seconds(url: str, token: str, runs: int) -> float:
+    times = []
+    with httpx2.Client(headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
+        for _ in range(runs):
+            began = time.perf_counter()
+            response = http.get(url)
+            response.raise_for_status()
+            times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def _status(pid: int) -> dict[str, int]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            fields[key] = int(value.split()[0]) * 1024
+    return fields
+
+
+def _reset_peak(pid: int) -> None:
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+
+
+async def end_to_end(url: str, pid: int, replay_id: str, every: float) -> dict[str, Any]:
+    """`summarize_replay` in one session while another lists tools; times, RSS, result."""
+    from mcp import Client
+
+    async with Client(url, read_timeout_seconds=CALL_TIMEOUT) as one, Client(url) as other:
+        await other.list_tools()
+        _reset_peak(pid)
+        before = _status(pid)
+        cpu = cpu_seconds(pid) or 0.0
+        waits: list[float] = []
+        done = anyio.Event()
+        outcome: dict[str, Any] = {}
+
+        async def call() -> None:
+            began = time.perf_counter()
+            result = await one.call_tool("summarize_replay", {"replay_id": replay_id})
+            outcome["seconds"] = time.perf_counter() - began
+            text = "".join(getattr(c, "text", "") for c in result.content)
+            outcome["error"] = bool(result.is_error)
+            outcome["said"] = next(
+                (line for line in text.splitlines() if "malformed" in line.lower()), ""
+            )[:160]
+            done.set()
+
+        async def watch() -> None:
+            while not done.is_set():
+                began = time.perf_counter()
+                await other.list_tools()
+                waits.append(time.perf_counter() - began)
+                with anyio.move_on_after(every):
+                    await done.wait()
+
+        with anyio.fail_after(CALL_TIMEOUT):
+            async with anyio.create_task_group() as group:
+                group.start_soon(call)
+                group.start_soon(watch)
+        after = _status(pid)
+        outcome["server_cpu"] = (cpu_seconds(pid) or 0.0) - cpu
+    growth = after.get("VmHWM", 0) - before.get("VmRSS", 0)
+    return {
+        **outcome,
+        "rss_growth": growth,
+        "other_max": max(waits),
+        "other_median": statistics.median(waits),
+        "other_n": len(waits),
+    }
+
+
+async def cancellation(url: str, pid: int, replay_id: str, after_cpu: float) -> dict[str, Any]:
+    """Cancel a call once the server spent `after_cpu` s of CPU on it; seconds to quiet."""
+    from mcp import Client
+
+    async with Client(url, read_timeout_seconds=CALL_TIMEOUT) as client:
+        await client.list_tools()
+        start = cpu_seconds(pid) or 0.0
+        with anyio.move_on_after(CALL_TIMEOUT) as scope:
+            async with anyio.create_task_group() as group:
+                group.start_soon(client.call_tool, "summarize_replay", {"replay_id": replay_id})
+                while (cpu_seconds(pid) or 0.0) - start < after_cpu:
+                    await anyio.sleep(0.02)
+                group.cancel_scope.cancel()
+        if scope.cancelled_caught:
+            raise BenchError("the cancellation call did not start within the timeout")
+        cancelled = time.perf_counter()
+        samples = [(cancelled, cpu_seconds(pid) or 0.0)]
+        while time.perf_counter() - cancelled < 30:
+            await anyio.sleep(0.05)
+            now, used = time.perf_counter(), cpu_seconds(pid) or 0.0
+            samples.append((now, used))
+            earlier = [s for s in samples if s[0] <= now - 0.2]
+            if earlier and used - earlier[-1][1] < 0.02:  # under 10% of a CPU for 200 ms
+                quiet = earlier[-1][0] - cancelled
+                return {
+                    "quiet_after": max(quiet, 0.0),
+                    "cpu_before": samples[0][1] - start,
+                    "cpu_total": used - start,
+                }
+    return {"quiet_after": None, "cpu_before": samples[0][1] - start, "cpu_total": None}
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}"
+    )
+
+
+@contextlib.contextmanager
+def demo_process() -> Iterator[dict[str, Any]]:
+    """`sentry-replays-demo-api --port 0` as a process of its own (so that serving a page
+    does not compete with this process's client for its interpreter lock): its info."""
+    proc = subprocess.Popen(
+        [*demo_command("1:1")[:-2]], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL
+    )
+    try:
+        yield json.loads(read_line(proc, START_TIMEOUT))
+    finally:
+        stop(proc)
+
+
+def serve_page(http: httpx2.Client, page: bytes) -> None:
+    """Make the demo answer the segment list with `page` (a fault, through its control API)."""
+    http.post("/__demo__/reset").raise_for_status()
+    fault = {"path": ROUTE, "status": 200, "times": None, "body": page.decode("latin-1")}
+    http.post("/__demo__/faults", content=json.dumps(fault)).raise_for_status()
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from sentry_replays_mcp.server.demo import DemoSentry
+
+    replay = DemoSentry().replay(DemoSentry().story_replay_id)  # the demo's data is fixed
+    rows: list[dict[str, Any]] = []
+    with demo_process() as info, tempfile.TemporaryDirectory() as logs:
+        base = info["base_url"]
+        origin = base.split("/api/0", 1)[0]
+        auth = {"Authorization": f"Bearer {info['token']}"}
+        pages_url = (
+            f"{base}/projects/acme/{replay.project.slug}/replays/{replay.id}/recording-segments/"
+        )
+        with (
+            httpx2.Client(base_url=origin, headers=auth, timeout=120) as control,
+            http_server(OURS, info, argparse.Namespace(spec=None), Path(logs)) as (url, pid),
+        ):
+            serve_page(control, fill(normal, MB // 4))
+            anyio.run(end_to_end, url, pid, replay.id, args.every)  # warm-up: imports, threads
+            for name, page in shapes(args.mb * MB):
+                serve_page(control, page)
+                seconds, digest = parse_seconds(page, args.runs)
+                row = {"shape": name, "bytes": len(page), "parse_s": seconds}
+                row["parse_mb_s"] = len(page) / MB / seconds
+                row["malformed"] = digest.malformed
+                row["problem"] = digest.problem
+                if name.startswith("(a)"):
+                    row["download_s"] = download_seconds(pages_url, info["token"], args.runs)
+                row |= anyio.run(end_to_end, url, pid, replay.id, args.every)
+                rows.append(row)
+                print(f"  {name}: {row['parse_mb_s']:.1f} MB/s", file=sys.stderr)
+            serve_page(control, fill(tiny, args.cancel_mb * MB))
+            cancel = anyio.run(cancellation, url, pid, replay.id, args.cancel_after)
+    return {
+        "machine": machine(),
+        "rows": rows,
+        "cancel": cancel,
+        "mb": args.mb,
+        "cancel_mb": args.cancel_mb,
+    }
+
+
+def report(result: dict[str, Any]) -> str:
+    lines = [
+        f"Machine: {result['machine']}",
+        "",
+        "| shape | parse MB/s | end to end s | server CPU s | peak RSS growth (× page) "
+        "| other session median / max ms | malformed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    misses = []
+    for row in result["rows"]:
+        ratio = row["rss_growth"] / row["bytes"]
+        lines.append(
+            f"| {row['shape']} | {row['parse_mb_s']:.1f} | {row['seconds']:.2f} | "
+            f"{row['server_cpu']:.2f} | "
+            f"{row['rss_growth'] / MB:.0f} MB ({ratio:.2f}×) | "
+            f"{row['other_median'] * 1000:.0f} / {row['other_max'] * 1000:.0f} "
+            f"(n={row['other_n']}) | {row['malformed']} |"
+        )
+        if row["parse_mb_s"] < 20:
+            misses.append(f"{row['shape']}: {row['parse_mb_s']:.1f} MB/s < 20")
+        if ratio > 3:
+            misses.append(f"{row['shape']}: RSS growth {ratio:.2f}× > 3×")
+        if row["other_max"] > 0.1:
+            misses.append(f"{row['shape']}: other session {row['other_max'] * 1000:.0f} ms > 100")
+        if row.get("error"):
+            misses.append(f"{row['shape']}: the call failed")
+    normal = result["rows"][0]
+    lines += [
+        "",
+        f"Normal page: parse {normal['parse_s']:.3f} s vs loopback download "
+        f"{normal['download_s']:.3f} s.",
+    ]
+    if normal["parse_s"] >= normal["download_s"]:
+        misses.append("normal page: summarising is slower than the download")
+    quiet = result["cancel"]["quiet_after"]
+    lines.append(
+        f"Cancellation ({result['cancel_mb']} MB page, cancelled after "
+        f"{result['cancel']['cpu_before']:.2f} s of server CPU): the server's CPU was quiet "
+        f"{quiet:.2f} s after the cancel, having used {result['cancel']['cpu_total']:.2f} s "
+        "in all."
+        if quiet is not None
+        else "Cancellation: the server's CPU did not go quiet within 30 s."
+    )
+    if quiet is None or quiet > 1:
+        misses.append("cancellation: CPU not free within 1 s")
+    for row in result["rows"]:
+        if row["problem"]:
+            lines.append(f"- {row['shape']}: {row['problem']}")
+    lines += ["", "Targets: " + ("all met." if not misses else "missed: " + "; ".join(misses))]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--every", type=float, default=0.05)
+    parser.add_argument("--cancel-mb", type=int, default=48)
+    parser.add_argument("--cancel-after", type=float, default=1.0)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = run(args)
+    print(json.dumps(result, indent=2) if args.json else report(result))
+
+
+if __name__ == "__main__":
+    main()

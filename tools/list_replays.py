@@ -23,6 +23,7 @@ from sentry_replays_mcp.tools.kit.params import (
     Query,
     StatsPeriod,
 )
+from sentry_replays_mcp.tools.kit.ranking import call_hint
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
 from sentry_replays_mcp.tools.kit.replay_rows import (
     ReplayRow,
@@ -201,7 +202,14 @@ async def list_replays(
     if found is not None:
         lines[1:1] = ln.issue_lines(found, window)
     lines += [line_of(row, common, state.now()) for row in rows]
-    lines += _closing(bool(rows), next_cursor)
+    again = {
+        "organization": organization, "project": project, "environment": environment,
+        "query": query, "issue_id": issue_id, "replay_ids": replay_ids,
+        "stats_period": stats_period, "start": _iso(start), "end": _iso(end),
+        "sort": None if sort == "-started_at" else sort, "limit": None if limit == 20 else limit,
+        "detail": None if detail == "summary" else detail, "cursor": next_cursor,
+    }  # fmt: skip
+    lines += _closing(bool(rows), next_cursor, again)
     issues_out = found.out() if found else None
     model = ReplayList(organization=org, replays=rows, next_cursor=next_cursor, issues=issues_out)
     return answer(state, "\n".join(lines), model)
@@ -217,15 +225,14 @@ def _period(
     return stats_period or ("90d" if by_id else "14d")
 
 
-def _closing(any_rows: bool, next_cursor: str | None) -> list[str]:
+def _closing(any_rows: bool, next_cursor: str | None, again: dict[str, object]) -> list[str]:
+    """The closing hints; `again` is this call's arguments with the next cursor, so the next
+    page is one call that runs as written."""
     lines = []
     if not any_rows:
         lines.append("No replays match. Widen stats_period, or drop query or environment.")
     if next_cursor:
-        lines.append(
-            f'More available: call list_replays with cursor="{next_cursor}" and the same '
-            "other arguments."
-        )
+        lines.append(f"More available: call {call_hint('list_replays', again)}.")
     elif any_rows:
         lines.append(
             "Next: summarize_replay (what happened) or get_replay with one of these replay ids."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -23,8 +24,9 @@ async def test_list_replays_one_line_each_and_the_next_page(mcp_server, demo: De
         assert len(lines) == 10
         data = first.structured_content
         assert [row["id"] for row in data["replays"]] == [HEX.search(line)[0] for line in lines]
-        assert data["next_cursor"] and f'cursor="{data["next_cursor"]}"' in text
-        assert "{" not in text, "a summary, not a JSON dump"
+        hint = next(line for line in text.splitlines() if line.startswith("More available"))
+        assert data["next_cursor"] and f'"cursor": "{data["next_cursor"]}"' in hint
+        assert "{" not in text.replace(hint, ""), "a summary, not a JSON dump"
         live = [row for row in data["replays"] if not row.get("archived")]
         assert all("started_at" in row and "duration_seconds" in row for row in live)
         assert re.search(r",\d+[mhd],(\d+m )?\d+s,", text)  # humanised: started ago, duration
@@ -33,6 +35,29 @@ async def test_list_replays_one_line_each_and_the_next_page(mcp_server, demo: De
         )
         ids2 = {row["id"] for row in second.structured_content["replays"]}
         assert ids2 and ids2.isdisjoint({row["id"] for row in data["replays"]})
+
+
+async def test_the_next_page_hint_is_a_call_that_keeps_every_argument(mcp_server, demo: DemoSentry):
+    """The hint repeats the filters, sort and limit with the next cursor: run as written, it
+    gives the next page of the same list."""
+    asked = {
+        "limit": 3,
+        "environment": "production",
+        "sort": "-duration",
+        "query": "count_errors:>0",
+    }
+    async with Client(mcp_server) as client:
+        first = await client.call_tool("list_replays", asked)
+        text = text_of(first)
+        (hint,) = [line for line in text.splitlines() if line.startswith("More available")]
+        again = json.loads(hint.split("`", 2)[1])
+        assert again == {**asked, "cursor": first.structured_content["next_cursor"]}
+        second = await client.call_tool("list_replays", again)
+    assert not second.is_error, text_of(second)
+    rows = first.structured_content["replays"] + second.structured_content["replays"]
+    assert len({row["id"] for row in rows}) == len(rows) > 3
+    durations = [row["duration_seconds"] for row in rows]
+    assert durations == sorted(durations, reverse=True)  # one list, in the order asked
 
 
 async def test_list_replays_filters_reach_sentry(mcp_server, demo: DemoSentry):

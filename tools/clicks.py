@@ -352,7 +352,11 @@ async def list_clicked_nodes(
     if note:
         lines.append(note)
     if next_cursor:
-        lines.append(f'More clicks: call list_clicked_nodes with cursor="{next_cursor}".')
+        again = {
+            "replay_id": found.replay_id, "organization": found.organization,
+            "project": project, "limit": None if limit == 50 else limit, "cursor": next_cursor,
+        }  # fmt: skip
+        lines.append(f"More clicks: call {call_hint('list_clicked_nodes', again)}.")
     out = ClickList(
         replay_id=found.replay_id,
         organization=found.organization,

@@ -117,6 +117,20 @@ async def test_clicks_with_offsets(mcp_server, demo: DemoSentry):
     assert "- +0:" in text or "- +1:" in text
 
 
+async def test_the_next_clicks_hint_is_a_call_that_runs(mcp_server, demo: DemoSentry):
+    async with Client(mcp_server) as client:
+        first = await client.call_tool(
+            "list_clicked_nodes", {"replay_id": demo.story_replay_id, "limit": 2}
+        )
+        (hint,) = [line for line in text_of(first).splitlines() if line.startswith("More clicks")]
+        again = json.loads(hint.split("`", 2)[1])
+        assert again["replay_id"] == demo.story_replay_id and again["limit"] == 2
+        second = await client.call_tool("list_clicked_nodes", again)
+    assert not second.is_error, text_of(second)
+    offsets = [c["offset_ms"] for r in (first, second) for c in r.structured_content["clicks"]]
+    assert len(offsets) == 4 and offsets == sorted(offsets)  # the clicks that came next
+
+
 async def test_viewers(mcp_server, demo: DemoSentry):
     async with Client(mcp_server) as client:
         result = await client.call_tool("list_replay_viewers", {"replay_id": demo.story_replay_id})

@@ -202,7 +202,7 @@ async def list_replays(
     if found is not None:
         lines[1:1] = ln.issue_lines(found, window)
     lines += [line_of(row, common, state.now()) for row in rows]
-    again = {
+    again: dict[str, object] = {
         "organization": organization, "project": project, "environment": environment,
         "query": query, "issue_id": issue_id, "replay_ids": replay_ids,
         "stats_period": stats_period, "start": _iso(start), "end": _iso(end),

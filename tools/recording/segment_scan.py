@@ -106,7 +106,7 @@ class SegmentScan(PageScan):
 
     # -- malformed events, each counted in the segment it was found in --------------------
 
-    @property  # type: ignore[override]
+    @property
     def malformed(self) -> int:
         return self._malformed
 
@@ -156,7 +156,7 @@ class SegmentScan(PageScan):
         when the chunk is not a list of event objects."""
         self._settle()
         if wrapped.find(b'"type"') < 0:
-            yield from self._typeless(wrapped)
+            yield from self._without_types(wrapped)
             return
         meta = self._may_be_metadata(wrapped)
         seen = _SEEN.decode(wrapped)
@@ -176,9 +176,9 @@ class SegmentScan(PageScan):
             if span is not None:
                 builder.summary.seen(span[0])
                 builder.summary.seen(span[1])
-            self._count(builder, kinds, meta)
+            self._count_row(builder, kinds, meta)
             if heads is not None:
-                yield from self._heads(heads[index], meta)
+                yield from self._kept_events(heads[index], meta)
 
     def lenient_rows(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
         """One piece that did not decode as events: values that are not objects are each a
@@ -210,9 +210,9 @@ class SegmentScan(PageScan):
                     builder.count(kind, source, 1)
                 elif type(kind) is not int and kind is not _UNSET:
                     self.malformed += 1
-            yield from self._heads(heads, meta)
+            yield from self._kept_events(heads, meta)
 
-    def _typeless(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
+    def _without_types(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
         """A chunk without a `"type"` key: its rows are malformed, or the seed's metadata."""
         if self._may_be_metadata(wrapped):
             for index, heads in enumerate(_HEADS.decode(wrapped)):
@@ -220,7 +220,7 @@ class SegmentScan(PageScan):
                 builder = self.builder(self.segment)
                 if builder is not None:
                     builder.summary.entries += len(heads)
-                    yield from self._heads(heads, True)
+                    yield from self._kept_events(heads, True)
             return
         base = self.segment
         for index, row in enumerate(_ROWS.decode(wrapped)):
@@ -232,7 +232,7 @@ class SegmentScan(PageScan):
     def _may_be_metadata(self, wrapped: bytes | bytearray) -> bool:
         return self.flat and (wrapped.find(b'"segmentId"') >= 0 or wrapped.find(b'"replayId"') >= 0)
 
-    def _count(self, builder: SegmentBuilder, kinds: Counter[Any], meta: bool) -> None:
+    def _count_row(self, builder: SegmentBuilder, kinds: Counter[Any], meta: bool) -> None:
         """A segment's events that yield nothing, counted in C by (type, source)."""
         for (kind, source), times in kinds.items():
             if _kept(kind, meta):
@@ -245,12 +245,12 @@ class SegmentScan(PageScan):
             else:
                 builder.count(kind, None, times)
 
-    def _heads(self, row: list[_Kept], meta: bool) -> Iterator[tuple[int, Any]]:
+    def _kept_events(self, row: list[_Kept], meta: bool) -> Iterator[tuple[int, Any]]:
         """The events of a row that can be moments, as dicts; the seed's metadata rows."""
         for head in row:
             kind = head.type
             if kind in _KEPT and type(kind) is int:
-                raw = self._rebuild(head)
+                raw = self._as_dict(head)
                 if raw is not None:
                     yield self.segment, raw
             elif kind is _UNSET:
@@ -261,7 +261,7 @@ class SegmentScan(PageScan):
                     self.malformed += 1
         self.look(len(row))
 
-    def _rebuild(self, head: _Kept) -> dict[str, Any] | None:
+    def _as_dict(self, head: _Kept) -> dict[str, Any] | None:
         """The event as a dict, its `data` decoded (bounded in size; depth-guarded)."""
         raw = _present(head, ("type", "timestamp"))
         if isinstance(head.data, msgspec.Raw):

@@ -178,7 +178,7 @@ class SegmentScan(PageScan):
                 builder.summary.seen(span[1])
             self._count_row(builder, kinds, meta)
             if heads is not None:
-                yield from self._kept_events(heads[index], meta)
+                yield from self._kept_events(heads[index], meta, counted=True)
 
     def lenient_rows(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
         """One piece that did not decode as events: values that are not objects are each a
@@ -245,8 +245,11 @@ class SegmentScan(PageScan):
             else:
                 builder.count(kind, None, times)
 
-    def _kept_events(self, row: list[_Kept], meta: bool) -> Iterator[tuple[int, Any]]:
-        """The events of a row that can be moments, as dicts; the seed's metadata rows."""
+    def _kept_events(
+        self, row: list[_Kept], meta: bool, counted: bool = False
+    ) -> Iterator[tuple[int, Any]]:
+        """The events of a row that can be moments, as dicts; the seed's metadata rows.
+        `counted`: objects without a type were counted as malformed already."""
         for head in row:
             kind = head.type
             if kind in _KEPT and type(kind) is int:
@@ -257,7 +260,7 @@ class SegmentScan(PageScan):
                 if meta and (head.segmentId is not _UNSET or head.replayId is not _UNSET):
                     if len(self.metadata) < MAX_METADATA:
                         self.metadata.append(_present(head, _META_KEYS))
-                else:
+                elif meta or not counted:
                     self.malformed += 1
         self.look(len(row))
 

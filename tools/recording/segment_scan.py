@@ -186,7 +186,7 @@ class SegmentScan(PageScan):
         try:
             decoded = _LENIENT.decode(wrapped)
         except msgspec.DecodeError:  # JSON allows lone surrogates, msgspec does not
-            mended = _LONE_SURROGATE.sub(_mend, wrapped)
+            mended = _LONE_SURROGATE.sub(_mend, wrapped) if b"\\u" in wrapped else wrapped
             if len(mended) == len(wrapped):
                 raise
             decoded = _LENIENT.decode(mended)
@@ -199,8 +199,8 @@ class SegmentScan(PageScan):
             if builder is None:
                 continue
             heads = [item for item in row if isinstance(item, _Kept)]
-            builder.summary.entries += len(row) - len(heads)
-            self.malformed += len(row) - len(heads)
+            if len(heads) < len(row):
+                self.malformed += len(row) - len(heads)
             for head in heads:
                 builder.summary.entries += 1
                 builder.summary.seen(millis(head.timestamp))

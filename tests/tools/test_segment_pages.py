@@ -24,6 +24,7 @@ from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.demo import DemoSentry
 from sentry_replays_mcp.tools import recording_segments
 from sentry_replays_mcp.tools.recording.page_scan import Stopped
+from sentry_replays_mcp.tools.recording.segment import KEEP_EVENTS
 from tests.conftest import text_of
 from tests.waiting import cancel_when, until
 
@@ -187,3 +188,17 @@ async def test_memory_stays_a_small_multiple_of_the_page(traced: None, shape: st
     # The page is held once as received (and once more by the demo's response on its way);
     # the reading adds a chunk at a time. Reading it whole took a hundred times the page.
     assert peak - base < 5 * len(page), f"{(peak - base) / len(page):.1f}× the page"
+
+
+async def test_a_segment_past_the_moments_kept_says_so():
+    clicks = [CLICK.replace(b"1764000000000", b"%d" % (1_764_000_000_000 + n * 10))
+              for n in range(KEEP_EVENTS + 300)]  # fmt: skip
+    demo, server = served(b"[[" + b",".join(clicks) + b"]]")
+    failed, text, data = await call(
+        server, "list_recording_segments", {"replay_id": demo.story_replay_id}
+    )
+    assert not failed, text
+    segment = data["segments"][0]
+    assert segment["events"] == KEEP_EVENTS + 300 and segment["unread_events"] == 300
+    assert len(segment["notable"]) <= 6
+    assert "… and 300 later events not read for moments" in text

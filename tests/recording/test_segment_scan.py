@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sentry_replays_mcp.server.demo import DemoSentry
-from sentry_replays_mcp.tools.recording.page_scan import STOP, Stopped
+from sentry_replays_mcp.tools.recording.page_scan import STOP, PageScan, Stopped
 from sentry_replays_mcp.tools.recording.segment import KEEP_EVENTS, summarize_segment
 from sentry_replays_mcp.tools.recording.segment_scan import (
     MAX_METADATA,
@@ -122,3 +122,11 @@ def test_the_stop_flag_stops_the_reading():
             read_segments(page, 0)
     finally:
         STOP.reset(token)
+
+
+def test_the_page_reader_keeps_the_segment_after_a_damaged_event():
+    broken = b'{"type":5,"timestamp":1,"data":{"a":}}'
+    one, two = compact(click(T0)), compact(click(T0 + 5))
+    page = b'[[%s,%s],[],[%s,"junk"],[%s]]' % (one, broken, two, two)
+    scan = PageScan(page, 7)
+    assert [segment for segment, _ in scan] == [7, 9, 10] and scan.segments == 4

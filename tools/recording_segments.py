@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 from mcp.server.mcpserver import Context
@@ -13,18 +14,25 @@ from pydantic import BaseModel, Field
 
 from sentry_replays_mcp.tools.api import ids
 from sentry_replays_mcp.tools.api.errors import UpstreamError
-from sentry_replays_mcp.tools.api.models import RecordingSegment
-from sentry_replays_mcp.tools.api.pagination import Page
+from sentry_replays_mcp.tools.api.pagination import RawPage
+from sentry_replays_mcp.tools.api.segment_models import (
+    RawSegment,
+    RecordingSegment,
+    meta_rows,
+    read_meta,
+)
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.answer import answer
 from sentry_replays_mcp.tools.kit.facts import start_ms
+from sentry_replays_mcp.tools.kit.off_loop import run_stoppable
 from sentry_replays_mcp.tools.kit.paging import fit_page
 from sentry_replays_mcp.tools.kit.params import Cursor, Organization, Project, ReplayRef
 from sentry_replays_mcp.tools.kit.registry import ToolSpec, define
 from sentry_replays_mcp.tools.kit.resolve import ResolvedReplay, resolve, resolve_with, target
 from sentry_replays_mcp.tools.kit.state import state_of
-from sentry_replays_mcp.tools.recording import mix_text, summarize_segment
+from sentry_replays_mcp.tools.recording import SegmentSummary, mix_text
 from sentry_replays_mcp.tools.recording.offsets import FORMAT_NOTE, offset, offsets
+from sentry_replays_mcp.tools.recording.segment_scan import SegmentsRead, read_segments
 
 TOOLS: list[ToolSpec] = []
 NOTABLE_PER_SEGMENT = 6
@@ -45,6 +53,11 @@ class SegmentOut(BaseModel):
     event_mix: dict[str, int] | None = None
     notable: list[str] | None = None
     more_notable: int | None = None
+    unread_events: int | None = Field(
+        None,
+        description="Events that could be notable past the first 5,000 of the segment: "
+        "counted in the mix, not read for moments.",
+    )
     skipped_events: int | None = None
     date_added: datetime | None = None
 
@@ -57,31 +70,41 @@ class SegmentList(BaseModel):
     count_segments: int | None = None
     next_cursor: str | None = Field(None, description="Pass as cursor to get the next page.")
     events_available: bool = Field(description="False when the server sent only metadata.")
+    problem: str | None = Field(None, description="What of the page could not be read.")
 
 
-def segment_out(segment: RecordingSegment, origin: float | None, notable: int) -> SegmentOut:
-    if segment.events is None:
-        meta = segment.meta
-        return SegmentOut(
-            segment_id=segment.segment_id, date_added=meta.date_added if meta else None
-        )
-    summary = summarize_segment(segment.events)
+def meta_out(segment: RecordingSegment) -> SegmentOut:
+    meta = segment.meta
+    return SegmentOut(segment_id=segment.segment_id, date_added=meta.date_added if meta else None)
+
+
+def segment_out(number: int, summary: SegmentSummary, origin: float | None) -> SegmentOut:
     base = origin if origin is not None else summary.first_ms
-    out = SegmentOut(segment_id=segment.segment_id, events=summary.events)
-    out.empty = True if not segment.events and not segment.skipped_events else None
+    out = SegmentOut(segment_id=number, events=summary.events)
+    out.empty = True if not summary.entries else None
     out.recorded_segment_id = summary.video_segment_id
     if summary.first_ms is not None and summary.last_ms is not None and base is not None:
         out.start_offset_ms = int(max(0.0, summary.first_ms - base))
         out.end_offset_ms = int(max(0.0, summary.last_ms - base))
     out.event_mix = dict(summary.mix.most_common(10)) or None
-    moments = []
-    if base is not None:
+    if base is not None and summary.moments:
         times = offsets([m.at_ms for m in summary.moments], base)
-        moments = [f"{at} {m.text}" for at, m in zip(times, summary.moments, strict=True)]
-    out.notable = moments[:notable] or None
-    out.more_notable = max(0, len(moments) - notable) or None
-    out.skipped_events = (summary.skipped + segment.skipped_events) or None
+        out.notable = [f"{at} {m.text}" for at, m in zip(times, summary.moments, strict=True)]
+    out.more_notable = summary.more_moments or None
+    out.unread_events = summary.unread or None
+    out.skipped_events = summary.skipped or None
     return out
+
+
+def page_problem(read: SegmentsRead) -> str | None:
+    """One sentence for what of a page was not read, or None."""
+    notes = [read.problem] if read.problem else []
+    if read.count > len(read.summaries) and not read.metadata:
+        notes.append(
+            f"Sentry sent {read.count} segments on this page; the first "
+            f"{len(read.summaries)} were read."
+        )
+    return " ".join(notes) or None
 
 
 def _name(seg: SegmentOut) -> str:
@@ -93,7 +116,8 @@ def _name(seg: SegmentOut) -> str:
     )
 
 
-def segment_line(seg: SegmentOut, now: datetime) -> list[str]:
+def segment_line(seg: SegmentOut, now: datetime, skipped: bool = False) -> list[str]:
+    """The segment's lines; with `skipped`, its malformed events are said on its first."""
     if seg.events is None:
         added = r.when(seg.date_added, now)
         return [f"- {_name(seg)}" + (f" · added {added}" if added else "")]
@@ -104,11 +128,24 @@ def segment_line(seg: SegmentOut, now: datetime) -> list[str]:
         length = r.duration((seg.end_offset_ms - seg.start_offset_ms) / 1000)
         span = f"{offset(seg.start_offset_ms)}–{offset(seg.end_offset_ms)} ({length})"
     mix = mix_text(seg.event_mix) if seg.event_mix else "no events"
-    head = r.joined([f"- {_name(seg)}", span, f"{r.plural(seg.events, 'event')}: {mix}"])
+    bad = seg.skipped_events if skipped else None
+    head = r.joined(
+        [
+            f"- {_name(seg)}",
+            span,
+            f"{r.plural(seg.events, 'event')}: {mix}",
+            f"{r.plural(bad, 'malformed event')} skipped" if bad else None,
+        ]
+    )
     lines = [head] + [f"  {n}" for n in seg.notable or []]
     if seg.more_notable:
         lines.append(
             f"  … {seg.more_notable} more (get_recording_segment segment_id={seg.segment_id})"
+        )
+    if seg.unread_events:
+        lines.append(
+            f"  … and {seg.unread_events} later events not read for moments "
+            "(past the first 5,000 of the segment; counted in its mix)"
         )
     return lines
 
@@ -138,8 +175,8 @@ async def list_recording_segments(
 ) -> Annotated[CallToolResult, SegmentList]:
     state = state_of(ctx)
 
-    async def first_page(where: ResolvedReplay) -> Page[RecordingSegment]:
-        return await state.client.list_recording_segments(
+    async def first_page(where: ResolvedReplay) -> RawPage:
+        return await state.client.recording_page(
             where.organization,
             where.needed_project(),
             where.replay_id,
@@ -159,10 +196,14 @@ async def list_recording_segments(
         text = f"Replay {found.replay_id} was deleted (archived): it has no recording."
         return answer(state, text, out)
     origin = start_ms(found.replay)
-    segments = [segment_out(s, origin, NOTABLE_PER_SEGMENT) for s in page.items]
+    read = await run_stoppable(read_segments, page.body, page.first_segment, NOTABLE_PER_SEGMENT)
+    if read.metadata:
+        segments = [meta_out(s) for s in meta_rows(read.metadata, page.first_segment)]
+    else:
+        segments = [segment_out(n, summary, origin) for n, summary in read.summaries]
     fitted = fit_page(segments, cursor, page.next_cursor, text_per_row=200)
     rows, next_cursor = fitted.rows, fitted.next_cursor
-    has_events = any(s.events is not None for s in page.items)
+    has_events = bool(read.summaries) and not read.metadata
     total = found.replay.count_segments if found.replay else None
     out = SegmentList(
         replay_id=found.replay_id,
@@ -172,6 +213,7 @@ async def list_recording_segments(
         count_segments=total,
         next_cursor=next_cursor,
         events_available=has_events,
+        problem=page_problem(read),
     )
     return answer(state, _list_text(out, origin is not None, state.now()), out)
 
@@ -191,13 +233,15 @@ def _list_text(out: SegmentList, known_start: bool, now: datetime) -> str:
         )
     elif not out.events_available:
         lines.append("This server sends segment metadata only, not the recorded events.")
+    if out.problem:
+        lines.append(out.problem)
     if not known_start and out.events_available:
         lines.append("Offsets count from the first event on this page (replay start unknown).")
     elif rows and out.events_available:
         lines.append(FORMAT_NOTE)
     lines += _numbering(out)
     for seg in rows:
-        lines += segment_line(seg, now)
+        lines += segment_line(seg, now, skipped=True)
     if out.next_cursor:
         lines.append(
             f'More segments: call list_recording_segments with cursor="{out.next_cursor}".'
@@ -235,6 +279,7 @@ class SegmentDetail(SegmentOut):
     replay_id: str
     organization: str
     project: str
+    problem: str | None = Field(None, description="What of the segment could not be read.")
 
 
 @define(
@@ -265,16 +310,19 @@ async def get_recording_segment(
         described = await state.client.get_recording_segment(
             found.organization, project_id, found.replay_id, number, download=False
         )
-    meta = described.meta if described is not None else None
+    meta = None
+    if described is not None and not described.is_events:
+        meta = await read_meta(described.body)
     sentry_id = meta.segment_id if meta is not None and meta.segment_id is not None else number
     segment = (
         described  # a server that sent the events already
-        if described is not None and described.events is not None
+        if described is not None and described.is_events
         else await state.client.get_recording_segment(
             found.organization, project_id, found.replay_id, sentry_id, download=True
         )
     )
-    seg = segment_out(segment, start_ms(found.replay), NOTABLE_ONE_SEGMENT)
+    del described
+    seg, problem = await _read_one(segment, start_ms(found.replay))
     if meta is not None and seg.date_added is None:
         seg.date_added = meta.date_added
     out = SegmentDetail(
@@ -282,10 +330,25 @@ async def get_recording_segment(
         replay_id=found.replay_id,
         organization=found.organization,
         project=project_id,
+        problem=problem,
     )
-    return answer(
-        state, "\n".join(_detail_lines(seg, number, sentry_id, found.replay_id, state.now())), out
+    lines = _detail_lines(seg, number, sentry_id, found.replay_id, state.now())
+    return answer(state, "\n".join(lines + ([problem] if problem else [])), out)
+
+
+async def _read_one(segment: RawSegment, origin: float | None) -> tuple[SegmentOut, str | None]:
+    """A downloaded segment summarised off the event loop, or its metadata when the server
+    sent that instead; and what of it could not be read."""
+    number = segment.segment_id
+    if not segment.is_events:
+        meta = await read_meta(segment.body)
+        if meta is not None:
+            return meta_out(RecordingSegment(segment_id=number, meta=meta)), None
+    read = await run_stoppable(
+        partial(read_segments, one=True), segment.body, number, NOTABLE_ONE_SEGMENT
     )
+    summary = read.summaries[0][1] if read.summaries else SegmentSummary()
+    return segment_out(number, summary, origin), page_problem(read)
 
 
 def _detail_lines(

@@ -9,6 +9,8 @@ from sentry_replays_mcp.server.demo import DemoSentry
 from sentry_replays_mcp.tools.api.client import SentryClient
 from sentry_replays_mcp.tools.api.errors import NotFound
 from sentry_replays_mcp.tools.api.models import Replay
+from sentry_replays_mcp.tools.api.segment_models import meta_rows, read_meta
+from sentry_replays_mcp.tools.recording.segment_scan import read_segments
 
 pytestmark = pytest.mark.anyio
 
@@ -101,31 +103,37 @@ async def test_recording_segments_page_by_page(client: SentryClient, demo: DemoS
     longest = max(everything, key=lambda r: r.count_segments or 0)
     assert longest.count_segments and longest.count_segments > 100
     project = project_of(demo, longest)
-    first = await client.list_recording_segments(demo.organization, project, longest.id)
-    assert len(first.items) == 100 and first.next_cursor
-    second = await client.list_recording_segments(
+    first = await client.recording_page(demo.organization, project, longest.id)
+    assert first.first_segment == 0 and first.next_cursor and first.next_segment == 100
+    second = await client.recording_page(
         demo.organization, project, longest.id, cursor=first.next_cursor
     )
-    numbers = [s.segment_id for s in first.items + second.items]
-    assert numbers == list(range(len(numbers)))
+    assert second.first_segment == 100
+    one = read_segments(first.body, first.first_segment)
     if demo.dialect == "sentry":
-        assert all(s.events is not None for s in first.items)
-        assert first.items[0].events and first.items[0].events[0]["type"] == 4  # Meta first
+        assert one.count == 100 and not one.metadata
+        assert [n for n, _ in one.summaries] == list(range(100))
+        assert one.summaries[0][1].mix["page load"] >= 1  # Meta first
     else:
-        assert all(s.meta is not None and s.events is None for s in first.items)
+        rows = meta_rows(one.metadata, first.first_segment)
+        assert [s.segment_id for s in rows] == list(range(100))
+        assert all(s.meta is not None and s.meta.date_added for s in rows)
 
 
 async def test_one_segment_metadata_and_download(client: SentryClient, demo: DemoSentry):
-    meta = await client.get_recording_segment(
+    described = await client.get_recording_segment(
         demo.organization, "checkout", demo.story_replay_id, 0
     )
-    assert meta.meta is not None and meta.meta.segment_id == 0
-    assert meta.meta.replay_id == demo.story_replay_id
+    meta = await read_meta(described.body)
+    assert not described.is_events and meta is not None and meta.segment_id == 0
+    assert meta.replay_id == demo.story_replay_id
     if demo.dialect == "sentry":
         raw = await client.get_recording_segment(
             demo.organization, "checkout", demo.story_replay_id, "1", download=True
         )
-        assert raw.events and all("timestamp" in e for e in raw.events)
+        assert raw.is_events and raw.segment_id == 1
+        read = read_segments(raw.body, 1, one=True)
+        assert read.count == 1 and read.summaries[0][1].events > 0
         with pytest.raises(NotFound, match="segment 9999"):
             await client.get_recording_segment(
                 demo.organization, "checkout", demo.story_replay_id, 9999

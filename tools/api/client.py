@@ -40,11 +40,7 @@ from sentry_replays_mcp.tools.api.request_params import (
     replay_values,
 )
 from sentry_replays_mcp.tools.api.routes import ROUTES
-from sentry_replays_mcp.tools.api.segment_models import (
-    RecordingSegment,
-    parse_segment,
-    parse_segment_page,
-)
+from sentry_replays_mcp.tools.api.segment_models import RawSegment
 from sentry_replays_mcp.tools.api.transport import Answer, RetryPolicy, Transport, pooled_http
 
 
@@ -215,30 +211,6 @@ class SentryClient:
 
     # -- recording segments ---------------------------------------------------------------
 
-    async def list_recording_segments(
-        self,
-        organization: str,
-        project: str | int,
-        replay_id: str,
-        *,
-        per_page: int = MAX_PER_PAGE,
-        cursor: str | None = None,
-    ) -> Page[RecordingSegment]:
-        """A page of segments. sentry.io sends each segment's rrweb events; a server that
-        follows the seed sends metadata rows instead (`RecordingSegment.meta`)."""
-        values = replay_values(organization, project, replay_id)
-        params = page_params(per_page, cursor)
-        answer = await self._call(
-            "list_recording_segments",
-            values,
-            f"recording of {replay_subject(values)}",
-            params,
-            max_body_bytes=self._segment_cap,
-        )
-        next_cursor, previous_cursor = cursors(answer.headers.get("link"))
-        body = parse_segment_page(answer.body, offset_of(cursor) or 0)
-        return Page(body, next_cursor, previous_cursor)
-
     async def get_recording_segment(
         self,
         organization: str,
@@ -247,8 +219,9 @@ class SentryClient:
         segment_id: int | str,
         *,
         download: bool = False,
-    ) -> RecordingSegment:
-        """One segment's metadata, or with `download=True` its rrweb events."""
+    ) -> RawSegment:
+        """One segment as the JSON bytes received, unparsed: its metadata, or with
+        `download=True` its rrweb events, for reading off the event loop."""
         values = replay_values(organization, project, replay_id)
         number = ids.segment(segment_id)
         values["segment"] = str(number)
@@ -258,8 +231,9 @@ class SentryClient:
             f"recording segment {number} of {replay_subject(values)}",
             [("download", "true")] if download else [],
             max_body_bytes=self._segment_cap if download else None,
+            as_text=True,
         )
-        return parse_segment(answer.body, number)
+        return RawSegment(number, answer.body)
 
     async def recording_page(
         self,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator
 
+from sentry_replays_mcp.tools.api.decoding import Unreadable, decode
 from sentry_replays_mcp.tools.api.lenient import (
     Lenient,
     NumericId,
@@ -68,4 +70,37 @@ def parse_segment_page(body: Any, first_segment_id: int) -> list[RecordingSegmen
             meta = SegmentMeta.model_validate(row)
             number = meta.segment_id if meta.segment_id is not None else position
             segments.append(RecordingSegment(segment_id=number, meta=meta))
+    return segments
+
+
+@dataclass(frozen=True)
+class RawSegment:
+    """One segment as received, unparsed: a JSON array of rrweb events, or an object (its
+    metadata, or the seed's segment row)."""
+
+    segment_id: int
+    body: bytearray
+
+    @property
+    def is_events(self) -> bool:
+        return bytes(self.body[:4096]).lstrip(b" \t\r\n")[:1] == b"["
+
+
+async def read_meta(body: bytes | bytearray) -> SegmentMeta | None:
+    """A segment's metadata from an object body (decoded off the event loop when large,
+    within the decoder's caps); None when it is not one."""
+    try:
+        decoded = unwrap(await decode(body))
+    except Unreadable:
+        return None
+    return SegmentMeta.model_validate(decoded) if isinstance(decoded, dict) else None
+
+
+def meta_rows(rows: list[dict[str, Any]], first_segment_id: int) -> list[RecordingSegment]:
+    """The seed's metadata rows (as a page reader kept them) as segments."""
+    segments = []
+    for index, row in enumerate(rows):
+        meta = SegmentMeta.model_validate(row)
+        number = meta.segment_id if meta.segment_id is not None else first_segment_id + index
+        segments.append(RecordingSegment(segment_id=number, meta=meta))
     return segments

@@ -7,7 +7,8 @@ a segment-list page (`page_scan` cuts it into chunks of whole events, `page_rows
 chunk with msgspec); `digest` keeps what matters of a whole recording, page by page, and
 `bursts` folds the clicks of a slow, dead or rage click into it;
 `timeline` collapses, describes, picks and windows the events; `report` puts a digest's
-problems and omissions in words; `segment` summarises one segment.
+problems and omissions in words; `segment` summarises one segment, and `segment_scan` reads
+a page segment by segment into those summaries (chunked like `page_scan`).
 Knows nothing of MCP or of the tools, which import what they need from here.
 """
 

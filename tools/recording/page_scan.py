@@ -47,6 +47,9 @@ _SDK_LOOKS = 16
 _SEPARATORS = re.compile(rb"(?:[ \t\r\n,]|\][ \t\r\n]*,[ \t\r\n]*\[)+")
 # The start of an event as the SDKs write it: `{"type":N,` then `"data"` or `"timestamp"`;
 # quotes are escaped inside strings, so this matches structure only. Spaced JSON too.
+_SEPARATORS_BACK = re.compile(rb"(?:[ \t\r\n,]|\[[ \t\r\n]*,[ \t\r\n]*\])+")  # reversed
+_TAIL = 64 * 1024
+_BETWEEN = frozenset(b" \t\r\n,[")  # what separators end with
 _START = re.compile(rb'\{\s*"type"\s*:\s*-?\d+\s*,\s*"(?:data|timestamp)"')
 
 
@@ -163,7 +166,9 @@ class PageScan(RowReader):
             self.look()
             begin = self._separators(first, after)
             if begin < after:
-                yield from self._piece(begin, after)
+                end = _piece_end(self.page, begin, after)
+                yield from self._piece(begin, end)
+                self.segment += self.page.count(b"]", end, after)  # the breaks after it
 
     def _piece(self, first: int, after: int) -> list[tuple[int, Any]]:
         """One event (or a run that did not split); if it does not decode, the events before
@@ -192,6 +197,16 @@ class PageScan(RowReader):
 
 
 _DEEP = "an event is nested deeper than the decoder allows"
+
+
+def _piece_end(page: bytes | bytearray, begin: int, after: int) -> int:
+    """The end of the piece `page[begin:after]` before the separators (commas, segment
+    breaks) that lead to the next event, read backwards over at most `_TAIL` bytes."""
+    if page[after - 1] not in _BETWEEN:
+        return after
+    tail = bytes(page[max(begin, after - _TAIL) : after])[::-1]
+    found = _SEPARATORS_BACK.match(tail)
+    return after - found.end() if found is not None else after
 
 
 def _last_cut(page: bytes | bytearray, first: int, error: int) -> int | None:

@@ -38,11 +38,9 @@ NODE_CAP = 500_000  # objects and arrays kept from one body
 
 TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
-# A `\u` escape of a surrogate (its backslash not itself escaped), a pair kept whole.
-_ANY_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+# A `\u` escape of a surrogate: a pair, or a lone one.
 _SURROGATE = re.compile(
-    rb"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
-    rb"|[dD][89a-fA-F][0-9a-fA-F]{2})"
+    rb"\\u(?:[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|[dD][89a-fA-F][0-9a-fA-F]{2})"
 )
 
 
@@ -128,11 +126,16 @@ def decode_bounded(raw: bytes | bytearray, stop: threading.Event | None = None) 
 
 
 def without_lone_surrogates(raw: bytes | bytearray) -> bytes | bytearray:
-    """`raw` without the escapes of lone surrogates (pairs kept)."""
-    if _ANY_SURROGATE.search(raw) is None:
+    """`raw` without the escapes of lone surrogates (pairs kept, and a `\\u` whose
+    backslash is itself escaped is not an escape)."""
+    if _SURROGATE.search(raw) is None:
         return raw
 
-    def keep_pairs(found: re.Match[bytes]) -> bytes:
-        return found.group(0) if len(found.group(2)) > 4 else found.group(1)
+    def lone(found: re.Match[bytes]) -> bytes:
+        at = before = found.start()
+        while at > 0 and raw[at - 1] == 0x5C:  # a backslash
+            at -= 1
+        escaped = (before - at) % 2 == 1
+        return found.group() if escaped or len(found.group()) > 6 else b""
 
-    return _SURROGATE.sub(keep_pairs, raw)
+    return _SURROGATE.sub(lone, raw)

@@ -124,9 +124,13 @@ class ChunkReader:
         items: list[Any] = Rows() if rows else []
         total = 0
         cap = self.caps.rows if rows else len(self.raw)
-        for run in self._runs(start, end, depth + 1, b"[]", lambda: keep and total < cap):
+
+        def keeping() -> bool:  # past the node cap, other lists' elements are only counted
+            return keep and total < cap and (rows or self.nodes > 0)
+
+        for run in self._runs(start, end, depth + 1, b"[]", keeping):
             if isinstance(run, tuple):  # one element larger than a run
-                kept = keep and total < cap
+                kept = keeping()
                 item = self.value(*run, depth + 1, keep=kept)
                 items.extend([item] if kept else [])
                 total += 1
@@ -180,6 +184,8 @@ class ChunkReader:
         look = pos + WINDOW
         for _ in range(TRIES):
             found = cuts.search(self.raw, look, end) if look < end else None
+            if found is None and end - pos > WINDOW * 4:
+                break  # no cut in sight: the elements are delimited one by one
             cut = found.end() - 1 if found else end
             run = self._decode_run(pos, cut, depth, brackets, keep=keep, last=cut == end)
             if run is not None:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sentry_replays_mcp.tools.api import json_chunks
+from sentry_replays_mcp.tools.api import decoding, json_chunks
 from sentry_replays_mcp.tools.api.decoding import (
     MAX_DEPTH,
     READINGS,
@@ -51,6 +51,7 @@ LAYOUTS = st.sampled_from([{}, {"indent": 2}, {"separators": (",", ":")}, {"ensu
 @pytest.fixture
 def tiny_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(json_chunks, "WINDOW", 24)
+    monkeypatch.setattr(decoding, "SLICE", 5)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -126,9 +127,30 @@ def test_what_only_the_standard_decoder_reads_goes_to_the_bounded_parser(tiny_ru
         assert rows_total(found["data"]) == 301
 
 
+SURROGATE_TEXT = st.text(
+    st.characters(min_codepoint=0xD7FE, max_codepoint=0xE001) | st.sampled_from('\\"u0d8'),
+    max_size=10,
+)
+
+
+def without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join(c for c in value if not 0xD800 <= ord(c) <= 0xDFFF)
+    if isinstance(value, list):
+        return [without_surrogates(item) for item in value]
+    return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.dictionaries(SURROGATE_TEXT, SURROGATE_TEXT, max_size=3), max_size=8))
+def test_only_lone_surrogates_are_dropped(tiny_runs: None, rows: Any):
+    raw = json.dumps({"data": rows}).encode()
+    assert decode_large(raw) == without_surrogates(json.loads(raw))
+
+
 def test_lone_surrogates_are_dropped_pairs_kept(tiny_runs: None):
     raw = json.dumps({"data": [{"u": "J\ud800a\\\ud83d\ude00n\udc00e"}] * 3}).encode()
-    assert decode_large(raw)["data"][0]["u"] == "Ja\\\U0001f600ne"
+    assert decode_large(raw)["data"] == [{"u": "Ja\\\U0001f600ne"}] * 3
     assert decode_large(rb'["\\ud800", "\\\ud800"]') == ["\\ud800", "\\"]
 
 

@@ -38,10 +38,12 @@ NODE_CAP = 500_000  # objects and arrays kept from one body
 
 TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
-# A `\u` escape of a surrogate: a pair, or a lone one.
-_SURROGATE = re.compile(
-    rb"\\u(?:[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|[dD][89a-fA-F][0-9a-fA-F]{2})"
-)
+SLICE = 1 << 20  # bytes rewritten at a time (between two turns)
+# The escape of a surrogate pair, and of any surrogate (left once pairs are set apart).
+_PAIR = re.compile(rb"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# Where a slice may end: before a byte that no escape holds, after one that is no backslash.
+_SLICE_END = re.compile(rb'[^\\][",:\[\]{} ]')
 
 
 class Readings:
@@ -114,7 +116,7 @@ def decode_large(raw: bytes | bytearray, stop: threading.Event | None = None) ->
     turns = Turns(stop)
     with READINGS.one():
         try:
-            return ChunkReader(without_lone_surrogates(raw), caps, turns).body()
+            return ChunkReader(without_lone_surrogates(raw, turns), caps, turns).body()
         except NonStandard:
             return parse(raw, caps, turns)
 
@@ -125,17 +127,22 @@ def decode_bounded(raw: bytes | bytearray, stop: threading.Event | None = None) 
     return parse(raw, caps, Turns(stop))
 
 
-def without_lone_surrogates(raw: bytes | bytearray) -> bytes | bytearray:
+def without_lone_surrogates(raw: bytes | bytearray, turns: Turns | None = None) -> Any:
     """`raw` without the escapes of lone surrogates (pairs kept, and a `\\u` whose
-    backslash is itself escaped is not an escape)."""
-    if _SURROGATE.search(raw) is None:
+    backslash is itself escaped is not an escape), rewritten a slice at a time. Escaped
+    backslashes and the pairs' backslashes are set apart as control bytes, which a body
+    that can be read does not hold raw."""
+    if _SURROGATE.search(raw) is None or b"\x00" in raw or b"\x01" in raw:
         return raw
-
-    def lone(found: re.Match[bytes]) -> bytes:
-        at = before = found.start()
-        while at > 0 and raw[at - 1] == 0x5C:  # a backslash
-            at -= 1
-        escaped = (before - at) % 2 == 1
-        return found.group() if escaped or len(found.group()) > 6 else b""
-
-    return _SURROGATE.sub(lone, raw)
+    out = bytearray()
+    start = 0
+    while start < len(raw):
+        found = _SLICE_END.search(raw, start + SLICE)
+        end = found.start() + 1 if found else len(raw)
+        part = bytes(raw[start:end]).replace(b"\\\\", b"\x00\x00")
+        part = _SURROGATE.sub(b"", _PAIR.sub(b"\x01u\\1\x01u\\2", part))
+        out += part.replace(b"\x00", b"\\").replace(b"\x01", b"\\")
+        start = end
+        if turns is not None:
+            turns.check()
+    return out

@@ -37,7 +37,9 @@ SCALARS = (
 )
 VALUES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=6), inner, max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=6), inner, max_size=6)
+    ),
     max_leaves=60,
 )
 BODIES = st.one_of(
@@ -54,7 +56,9 @@ def tiny_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(decoding, "SLICE", 5)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=BODIES, layout=LAYOUTS)
 def test_the_fast_decoder_agrees_with_the_standard_one(tiny_runs: None, body: Any, layout: Any):
     raw = json.dumps(body, **layout).encode()
@@ -115,7 +119,7 @@ def test_depth_is_refused_as_the_bounded_parser_refuses_it(tiny_runs: None, leve
 )
 def test_malformed_bodies_are_malformed_to_both(tiny_runs: None, raw):
     for decoder in (decode_large, decode_bounded):
-        with pytest.raises(Unreadable, match="^malformed$"):
+        with pytest.raises(Unreadable, match=r"^malformed$"):
             decoder(raw)
 
 
@@ -141,7 +145,9 @@ def without_surrogates(value: Any) -> Any:
     return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(st.dictionaries(SURROGATE_TEXT, SURROGATE_TEXT, max_size=3), max_size=8))
 def test_only_lone_surrogates_are_dropped(tiny_runs: None, rows: Any):
     raw = json.dumps({"data": rows}).encode()

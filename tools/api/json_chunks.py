@@ -131,7 +131,8 @@ class ChunkReader:
         for run in self._runs(start, end, depth + 1, b"[]", keeping):
             if isinstance(run, tuple):  # one element larger than a run
                 kept = keeping()
-                item = self.value(*run, depth + 1, keep=kept)
+                begin, after = run
+                item = self.value(begin, after, depth + 1, keep=kept)
                 items.extend([item] if kept else [])
                 total += 1
             elif isinstance(run, int):  # a run only counted
@@ -215,12 +216,11 @@ class ChunkReader:
         wrapped = bytearray(size + 2)
         wrapped[0], wrapped[-1] = brackets[0], brackets[1]
         wrapped[1:-1] = self.view[pos:cut]
-        if keep:
-            decoder = _ANY
-        else:
+        decoder: msgspec.json.Decoder[Any] = _ANY
+        if not keep:
             decoder = _RAW_ITEMS if brackets == b"[]" else _RAW_MEMBERS
         try:
-            found = decoder.decode(wrapped)
+            found: Any = decoder.decode(wrapped)
         except _ERRORS as exc:
             if not last and not isinstance(exc, RecursionError):
                 return None
@@ -279,8 +279,8 @@ class ChunkReader:
             if self.nodes <= 0:
                 return {}
             self.nodes -= 1
-            kept = itertools.islice(value.items(), self.caps.members)
-            return {key: self._prune(item) for key, item in kept}
+            members = itertools.islice(value.items(), self.caps.members)
+            return {key: self._prune(item) for key, item in members}
         if isinstance(value, list):
             if self.nodes <= 0:
                 return Rows() if isinstance(value, Rows) else []

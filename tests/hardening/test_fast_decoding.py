@@ -19,7 +19,7 @@ from sentry_replays_mcp.tools.api.decoding import (
     MAX_DEPTH,
     READINGS,
     ROW_CAP,
-    Stopped,
+    DecodingStopped,
     Unreadable,
     decode,
     decode_bounded,
@@ -165,7 +165,7 @@ def test_a_set_stop_flag_stops_the_reading():
     stop.set()
     body = b'{"data":[' + b",".join([b"{}"] * 200_000) + b"]}"
     for raw in (body, body[:-2] + b",NaN]}"):
-        with pytest.raises(Stopped):
+        with pytest.raises(DecodingStopped):
             decode_large(raw, stop)
 
 

@@ -24,11 +24,18 @@ from typing import Any
 
 import anyio
 
-from sentry_replays_mcp.tools.api.json_caps import Caps, Rows, Stopped, Turns, Unreadable, rows_of
+from sentry_replays_mcp.tools.api.json_caps import (
+    Caps,
+    DecodingStopped,
+    Rows,
+    Turns,
+    Unreadable,
+    rows_of,
+)
 from sentry_replays_mcp.tools.api.json_chunks import ChunkReader, NonStandard
 from sentry_replays_mcp.tools.api.json_parser import parse
 
-__all__ = ["Rows", "Stopped", "Unreadable", "decode", "decode_large", "decode_small"]
+__all__ = ["DecodingStopped", "Rows", "Unreadable", "decode", "decode_large", "decode_small"]
 
 SMALL_BODY = 64_000  # bytes decoded on the event loop (well under a millisecond of work)
 MAX_DEPTH = 100  # objects and arrays inside each other
@@ -61,7 +68,7 @@ class Readings:
             self.running += 1
         try:
             yield
-        except Stopped:
+        except DecodingStopped:
             with self._lock:
                 self.stopped += 1
             raise
@@ -110,7 +117,7 @@ async def decode(raw: bytes | bytearray) -> Any:
 
 
 def decode_large(raw: bytes | bytearray, stop: threading.Event | None = None) -> Any:
-    """The JSON value of `raw` within the caps; raises `Unreadable`, or `Stopped` once
+    """The JSON value of `raw` within the caps; raises `Unreadable`, or `DecodingStopped` once
     `stop` is set."""
     caps = Caps(depth=MAX_DEPTH, rows=ROW_CAP, members=MEMBER_CAP, nodes=NODE_CAP)
     turns = Turns(stop)

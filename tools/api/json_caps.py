@@ -19,7 +19,7 @@ class Unreadable(Exception):
         self.reason = reason
 
 
-class Stopped(Exception):
+class DecodingStopped(Exception):
     """The caller gave up (it was cancelled): the reading stopped at its next look."""
 
 
@@ -49,7 +49,7 @@ class Caps:
 
 
 class Turns:
-    """Where a reading thread looks at its stop flag (raising `Stopped` once it is set) and
+    """Where a reading thread looks at its stop flag (raising `DecodingStopped` once it is set) and
     lets other threads run: a thread that holds the interpreter lock makes the event loop
     wait a switch interval at each hand-over, so after PAUSE_AFTER seconds of work it pauses
     100 µs, which hands the lock over (`sleep(0)` does not reliably)."""
@@ -66,4 +66,4 @@ class Turns:
             time.sleep(0.0001)
             self._paused_at = time.perf_counter()
         if self.stop is not None and self.stop.is_set():
-            raise Stopped
+            raise DecodingStopped

@@ -34,7 +34,8 @@ _LITERALS: dict[str, tuple[str, Any]] = {
 
 
 def parse(raw: bytes | bytearray, caps: Caps, turns: Turns) -> Any:
-    """The JSON value of `raw`; raises `Unreadable`, or `Stopped` once the caller gave up."""
+    """The JSON value of `raw`; raises `Unreadable`, or `DecodingStopped` once the caller
+    gave up."""
     parts = []
     utf8 = codecs.getincrementaldecoder("utf-8")()
     try:

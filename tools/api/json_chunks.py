@@ -6,9 +6,9 @@ run, whatever it holds.
   A larger array or object is read run by run: a run is cut at a `,` about WINDOW bytes on
   and decoded wrapped in brackets; it decodes only when the cut fell between two elements
   (JSON is read the same way from the left whatever follows), so a run that does not decode
-  is cut elsewhere, and after `TRIES` misses the elements are delimited one by one (msgspec
-  says where a value ends: "trailing characters (byte N)"). An element larger than WINDOW
-  is read the same way, recursively.
+  is cut at the next `,`, and after `TRIES` misses the elements are delimited one by one
+  (msgspec says where a value ends: "trailing characters (byte N)"). After the first miss,
+  the first element is delimited: one larger than WINDOW is read the same way, recursively.
 - Runs of rows past the kept ones, and members past the kept ones, are decoded as
   `msgspec.Raw` views and counted (no Python object per value).
 - Depth is checked on the bytes of each run (`depth_within`), since msgspec's own limit
@@ -32,7 +32,7 @@ import msgspec
 from sentry_replays_mcp.tools.api.json_caps import Caps, Rows, Turns, Unreadable, rows_of
 
 WINDOW = 256 * 1024  # bytes in a run
-TRIES = 3  # cuts tried before the elements are delimited one by one
+TRIES = 8  # cuts tried (each at the next separator) before the elements are delimited
 
 _ANY = msgspec.json.Decoder()
 _RAW = msgspec.json.Decoder(msgspec.Raw)
@@ -42,7 +42,7 @@ _ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 _AT = re.compile(r"\(byte (\d+)\)")
 _BLANK = re.compile(rb"[ \t\r\n]*")
 _ITEM_CUT = re.compile(rb"[}\]][ \t\r\n]*,|,")  # prefer a cut right after an object or array
-_MEMBER_CUT = re.compile(rb',[ \t\r\n]*"')
+_MEMBER_CUT = re.compile(rb',(?=[ \t\r\n]*")')
 _BRACKETS = bytes.maketrans(b"{}", b"[]")
 _NOT_SHAPE = bytes(set(range(256)) - set(b'[]{}"'))
 _NON_STANDARD = (b"NaN", b"Infinity", b"-Infinity")
@@ -183,7 +183,7 @@ class ChunkReader:
         """(where it ends, the run) for the run starting at `pos`; see `_runs`."""
         cuts = _ITEM_CUT if brackets == b"[]" else _MEMBER_CUT
         look = pos + WINDOW
-        for _ in range(TRIES):
+        for attempt in range(TRIES):
             found = cuts.search(self.raw, look, end) if look < end else None
             if found is None and end - pos > WINDOW * 4:
                 break  # no cut in sight: the elements are delimited one by one
@@ -191,7 +191,11 @@ class ChunkReader:
             run = self._decode_run(pos, cut, depth, brackets, keep=keep, last=cut == end)
             if run is not None:
                 return cut, run
-            look = cut + WINDOW // 4
+            if not attempt:  # a miss: is the first element itself larger than a run?
+                first = self._element(pos, end, brackets)
+                if first[-1] - pos > WINDOW:
+                    return first[-1], first
+            look = cut + 1
         run_end = scan = pos  # delimit the elements one by one
         while scan < end and scan - pos < WINDOW:
             begin = self._blank(scan, end)

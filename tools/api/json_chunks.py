@@ -184,8 +184,9 @@ class ChunkReader:
         cuts = _ITEM_CUT if brackets == b"[]" else _MEMBER_CUT
         look = pos + WINDOW
         for attempt in range(TRIES):
-            found = cuts.search(self.raw, look, end) if look < end else None
-            if found is None and end - pos > WINDOW * 4:
+            sight = min(end, look + WINDOW * 4)  # a search no longer than that (it holds the GIL)
+            found = cuts.search(self.raw, look, sight) if look < end else None
+            if found is None and sight < end:
                 break  # no cut in sight: the elements are delimited one by one
             cut = found.end() - 1 if found else end
             run = self._decode_run(pos, cut, depth, brackets, keep=keep, last=cut == end)

@@ -5,7 +5,9 @@ hostile body (hostile_bodies.py): millions of `{}` rows, 1 MB strings, nesting 1
 invisible characters, `"`-heavy fields, rows that are not replays. Once the server has read
 the body (its request log line), a second session asks for `tools/list`; that answer must come
 while the hostile call is still running (an ordering of events, not a time: a server that
-decoded the body on its event loop would answer `tools/list` only afterwards). The hostile
+decoded the body on its event loop would answer `tools/list` only afterwards); but for the
+nesting 100,000 deep, which the decoder finds in milliseconds, before the question may be
+asked, only that `tools/list` is answered. The hostile
 call then ends in one sentence saying what Sentry sent, or in a result within the budget
 (characters and UTF-8 bytes) holding no invisible character. The process's peak memory
 during the call stays within a generous bound (the latency figures are in
@@ -127,7 +129,10 @@ def test_a_hostile_body_stalls_no_other_session(upstream, name):
     with watching() as watch:
         ended, result = anyio.run(run_beside, url, case)
     assert not watch.leaks
-    assert ended == ["tools/list", "hostile call"], f"{name}: {ended}"
+    if name == "deep nesting":  # found in milliseconds, maybe before the question is asked
+        assert ended[-1] == "tools/list" or ended == ["tools/list", "hostile call"], ended
+    else:
+        assert ended == ["tools/list", "hostile call"], f"{name}: {ended}"
     text = all_text(result)
     assert "unexpectedly" not in text and "Traceback" not in text, text[:300]
     if case.says is not None:

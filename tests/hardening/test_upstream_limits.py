@@ -24,9 +24,11 @@ from sentry_replays_mcp.tools.api.decoding import (
     MEMBER_CAP,
     ROW_CAP,
     Unreadable,
+    decode_bounded,
     decode_large,
     decode_small,
     rows_total,
+    without_lone_surrogates,
 )
 from sentry_replays_mcp.tools.api.errors import UpstreamError
 from sentry_replays_mcp.tools.api.lenient import LIST_CAP
@@ -47,11 +49,14 @@ DOCUMENTS: list[Any] = [
 
 
 @pytest.mark.parametrize("document", DOCUMENTS)
-def test_the_bounded_decoder_reads_what_the_standard_one_reads(document):
+def test_the_large_body_decoders_read_what_the_standard_one_reads(document):
+    """(the fast one drops lone surrogates, which the sanitiser would remove anyway)"""
     raw = json.dumps(document).encode()
-    assert decode_large(raw) == json.loads(raw) == decode_small(raw)
+    assert decode_bounded(raw) == json.loads(raw) == decode_small(raw)
+    assert decode_large(raw) == json.loads(without_lone_surrogates(raw))
     spaced = json.dumps(document, indent=3).encode()
-    assert decode_large(spaced) == json.loads(spaced)
+    assert decode_bounded(spaced) == json.loads(spaced)
+    assert decode_large(spaced) == json.loads(without_lone_surrogates(spaced))
 
 
 @pytest.mark.parametrize(
@@ -61,7 +66,7 @@ def test_the_bounded_decoder_reads_what_the_standard_one_reads(document):
 def test_malformed_bodies_are_refused_by_both_decoders(raw):
     """(and NaN and the infinities, which the standard decoder reads, are read by both)"""
     assert str(decode_large(b"[NaN, Infinity, -Infinity]")) == "[nan, inf, -inf]"
-    for decode in (decode_small, decode_large):
+    for decode in (decode_small, decode_large, decode_bounded):
         with pytest.raises(Unreadable):
             decode(raw)
 
@@ -79,7 +84,7 @@ def test_nesting_is_refused_beyond_the_depth_limit_at_any_size():
 
 def test_rows_past_the_cap_are_counted_not_kept():
     raw = b'{"data":[' + b",".join([b'{"id":1}'] * (ROW_CAP * 3)) + b"]}"
-    for decode in (decode_small, decode_large):
+    for decode in (decode_small, decode_large, decode_bounded):
         rows = decode(raw)["data"]
         assert len(rows) == ROW_CAP and rows_total(rows) == ROW_CAP * 3
 
@@ -101,9 +106,10 @@ def test_members_and_list_items_past_their_caps_are_not_kept():
 
 def test_objects_past_the_cap_are_read_but_not_kept(monkeypatch):
     monkeypatch.setattr(decoding, "NODE_CAP", 10)
-    found = decode_large(json.dumps([[[i]] for i in range(50)]).encode())
-    assert len(found) == 50  # the rows themselves (in the list) ...
-    assert sum(1 for row in found if row) < 10  # ... most of them empty once the cap is hit
+    for decode in (decode_large, decode_bounded):
+        found = decode(json.dumps([[[i]] for i in range(50)]).encode())
+        assert len(found) == 50  # the rows themselves (in the list) ...
+        assert sum(1 for row in found if row) < 10  # ... most of them empty once the cap is hit
 
 
 def test_rows_that_are_not_replays_are_said_to_be_so():

@@ -1,52 +1,88 @@
 """Decoding Sentry's JSON bodies without holding up the event loop, in bounded memory.
 
-A small body is decoded at once. A larger one is decoded in a worker thread by a parser
-written in Python: it gives the event loop its turn between values (the standard decoder
-holds the interpreter for the whole body: seconds for 16 MB of tiny rows), it refuses
-nesting deeper than `MAX_DEPTH` with one sentence, and it keeps at most `ROW_CAP` rows of a
-list answer, `MEMBER_CAP` members of an object and `NODE_CAP` objects and arrays overall
-(the rest is read, counted and dropped), so memory stays within a small multiple of the body.
+A small body is decoded at once by the standard decoder. A larger one is decoded in a
+worker thread by msgspec, a run of about 256 KB of whole elements at a time
+(`json_chunks`): it refuses nesting deeper than `MAX_DEPTH` with one sentence, and keeps at
+most `ROW_CAP` rows of a list answer, `MEMBER_CAP` members of an object and `NODE_CAP`
+objects and arrays overall (the rest is read, counted and dropped), so memory stays within a
+small multiple of the body. Between runs the worker lets the event loop's thread run and
+looks at a stop flag, set as soon as the awaiting call ends: a cancelled call stops the
+worker within a run. Escapes of lone surrogates (`\\ud800`, which no text can hold and the
+sanitiser removes) are dropped before decoding. The JSON that msgspec does not read but the
+standard decoder does (NaN, the infinities, numbers beyond a float's range) is decoded by a
+bounded parser in Python (`json_parser`), slower, with the same caps and stop flag.
 """
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
-import time
-from collections.abc import Callable
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import anyio
+
+from sentry_replays_mcp.tools.api.json_caps import (
+    Caps,
+    DecodingStopped,
+    Rows,
+    Turns,
+    Unreadable,
+    rows_of,
+)
+from sentry_replays_mcp.tools.api.json_chunks import ChunkReader, NonStandard
+from sentry_replays_mcp.tools.api.json_parser import parse
+
+__all__ = ["DecodingStopped", "Rows", "Unreadable", "decode", "decode_large", "decode_small"]
 
 SMALL_BODY = 64_000  # bytes decoded on the event loop (well under a millisecond of work)
 MAX_DEPTH = 100  # objects and arrays inside each other
 ROW_CAP = 200  # rows kept from a list answer (Sentry pages hold at most 100)
 MEMBER_CAP = 1_000  # members kept of one object (the rest is read and dropped)
 NODE_CAP = 500_000  # objects and arrays kept from one body
-YIELD_EVERY = 500  # values decoded between two turns offered to the event loop
+
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
+
+SLICE = 1 << 20  # bytes rewritten at a time (between two turns)
+# The escape of a surrogate pair, and of any surrogate (left once pairs are set apart).
+_PAIR = re.compile(rb"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# Where a slice may end: before a byte that no escape holds, after one that is no backslash.
+_SLICE_END = re.compile(rb'[^\\][",:\[\]{} ]')
 
 
-class Unreadable(Exception):
-    """The body is not JSON this client reads; `reason` is a clause for a sentence."""
+class Readings:
+    """How many large bodies are being decoded, and how many readings stopped because their
+    caller gave up (for tests and benchmarks to observe)."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.running = 0
+        self.stopped = 0
+
+    @contextmanager
+    def one(self) -> Iterator[None]:
+        with self._lock:
+            self.running += 1
+        try:
+            yield
+        except DecodingStopped:
+            with self._lock:
+                self.stopped += 1
+            raise
+        finally:
+            with self._lock:
+                self.running -= 1
 
 
-class Rows(list[Any]):
-    """A list answer's rows, of which only the first ones were kept; `total` counts all."""
-
-    total: int = 0
+READINGS = Readings()
 
 
 def rows_total(rows: list[Any]) -> int:
     """How many rows Sentry sent (more than `len(rows)` when some were dropped)."""
     return max(getattr(rows, "total", 0), len(rows))
-
-
-TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
 
 def decode_small(raw: bytes | bytearray) -> Any:
@@ -58,155 +94,62 @@ def decode_small(raw: bytes | bytearray) -> Any:
     except (ValueError, UnicodeDecodeError):
         raise Unreadable("malformed") from None
     if isinstance(body, list) and len(body) > ROW_CAP:
-        kept = Rows(body[:ROW_CAP])
-        kept.total = len(body)
-        return kept
+        return rows_of(body, ROW_CAP)
     if isinstance(body, dict) and isinstance(body.get("data"), list):
         body["data"] = decode_small_rows(body["data"])
     return body
 
 
 def decode_small_rows(rows: list[Any]) -> list[Any]:
-    if len(rows) <= ROW_CAP:
-        return rows
-    kept = Rows(rows[:ROW_CAP])
-    kept.total = len(rows)
-    return kept
+    return rows if len(rows) <= ROW_CAP else rows_of(rows, ROW_CAP)
 
 
 async def decode(raw: bytes | bytearray) -> Any:
-    """The JSON value of `raw`; raises `Unreadable`. Large bodies are decoded off the loop."""
+    """The JSON value of `raw`; raises `Unreadable`. Large bodies are decoded off the loop,
+    by a worker that stops at its next look once this call ends (cancelled or not)."""
     if len(raw) <= SMALL_BODY:
         return decode_small(raw)
-    return await anyio.to_thread.run_sync(decode_large, raw)
-
-
-def decode_large(raw: bytes | bytearray) -> Any:
-    parts = []
-    utf8 = codecs.getincrementaldecoder("utf-8")()
+    stop = threading.Event()
     try:
-        for start in range(0, len(raw), SMALL_BODY * 8):  # short turns, as in the parser
-            parts.append(utf8.decode(raw[start : start + SMALL_BODY * 8]))
-            time.sleep(0)
-        parts.append(utf8.decode(b"", final=True))
-    except UnicodeDecodeError:
-        raise Unreadable("malformed") from None
-    text = "".join(parts)
-    del parts
-    parser = _Parser(text)
-    try:
-        value, end = parser.value(0, 0, keep=True, rows=True)
-    except (IndexError, ValueError, KeyError):
-        raise Unreadable("malformed") from None
-    if _skip(text, end) != len(text):
-        raise Unreadable("malformed")
-    return value
+        return await anyio.to_thread.run_sync(decode_large, raw, stop, abandon_on_cancel=True)
+    finally:
+        stop.set()
 
 
-_WS = re.compile(r"[ \t\n\r]*")
-# The standard library's string scanner (in C where available): a string's end and value.
-Scan = Callable[[str, int, bool], tuple[str, int]]
-scanstring: Scan = json.decoder.scanstring  # type: ignore[attr-defined]
+def decode_large(raw: bytes | bytearray, stop: threading.Event | None = None) -> Any:
+    """The JSON value of `raw` within the caps; raises `Unreadable`, or `DecodingStopped` once
+    `stop` is set."""
+    caps = Caps(depth=MAX_DEPTH, rows=ROW_CAP, members=MEMBER_CAP, nodes=NODE_CAP)
+    turns = Turns(stop)
+    with READINGS.one():
+        try:
+            return ChunkReader(without_lone_surrogates(raw, turns), caps, turns).body()
+        except NonStandard:
+            return parse(raw, caps, turns)
 
 
-def _skip(text: str, at: int) -> int:
-    """The position after the whitespace at `at`."""
-    found = _WS.match(text, at)
-    return found.end() if found else at
+def decode_bounded(raw: bytes | bytearray, stop: threading.Event | None = None) -> Any:
+    """The bounded parser alone (what `decode_large` falls back on)."""
+    caps = Caps(depth=MAX_DEPTH, rows=ROW_CAP, members=MEMBER_CAP, nodes=NODE_CAP)
+    return parse(raw, caps, Turns(stop))
 
 
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
-# As the standard decoder reads them (NaN and the infinities included).
-_LITERALS: dict[str, tuple[str, Any]] = {
-    "n": ("null", None),
-    "t": ("true", True),
-    "f": ("false", False),
-    "N": ("NaN", float("nan")),
-    "I": ("Infinity", float("inf")),
-    "-": ("-Infinity", float("-inf")),
-}
-
-
-class _Parser:
-    """A recursive-descent JSON parser, bounded in depth and in what it keeps."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.nodes = 0
-        self.values = 0
-
-    def value(self, at: int, depth: int, *, keep: bool, rows: bool = False) -> tuple[Any, int]:
-        text = self.text
-        self.values += 1
-        if not self.values % YIELD_EVERY:
-            time.sleep(0)  # hand the interpreter to the event loop's thread, if it waits
-        at = _skip(text, at)
-        first = text[at]
-        if first == '"':
-            return scanstring(text, at + 1, True)
-        if first in "[{":
-            if depth >= MAX_DEPTH:
-                raise Unreadable(TOO_DEEP)
-            keep = keep and self.nodes < NODE_CAP
-            self.nodes += keep
-            if first == "[":
-                return self.array(at + 1, depth + 1, keep=keep, rows=rows)
-            return self.object(at + 1, depth + 1, keep=keep)
-        word, literal = _LITERALS.get(first, ("", None))
-        if word and text.startswith(word, at):
-            return literal, at + len(word)
-        number = _NUMBER.match(text, at)
-        if number is None:
-            raise ValueError("not a value")
-        found = number.group()
-        parsed = float(found) if number.group(1) or number.group(2) else int(found)
-        return parsed, number.end()
-
-    def array(self, at: int, depth: int, *, keep: bool, rows: bool) -> tuple[list[Any], int]:
-        text = self.text
-        items: list[Any] = Rows() if rows else []
-        count = 0
-        at = _skip(text, at)
-        if text[at] == "]":
-            return items, at + 1
-        while True:
-            kept = keep and (not rows or count < ROW_CAP)
-            item, at = self.value(at, depth, keep=kept)
-            count += 1
-            if kept:
-                items.append(item)
-            at = _skip(text, at)
-            mark = text[at]
-            at += 1
-            if mark == "]":
-                if isinstance(items, Rows):
-                    items.total = count
-                return items, at
-            if mark != ",":
-                raise ValueError("expected , or ]")
-
-    def object(self, at: int, depth: int, *, keep: bool) -> tuple[dict[str, Any], int]:
-        text = self.text
-        members: dict[str, Any] = {}
-        at = _skip(text, at)
-        if text[at] == "}":
-            return members, at + 1
-        while True:
-            if text[at] != '"':
-                raise ValueError("expected a key")
-            key, at = scanstring(text, at + 1, True)
-            at = _skip(text, at)
-            if text[at] != ":":
-                raise ValueError("expected :")
-            rows = depth == 1 and key == "data"
-            kept = keep and len(members) < MEMBER_CAP
-            item, at = self.value(at + 1, depth, keep=kept, rows=rows)
-            if kept:
-                members[key] = item
-            at = _skip(text, at)
-            mark = text[at]
-            at = _skip(text, at + 1)
-            if mark == "}":
-                return members, at
-            if mark != ",":
-                raise ValueError("expected , or }")
+def without_lone_surrogates(raw: bytes | bytearray, turns: Turns | None = None) -> Any:
+    """`raw` without the escapes of lone surrogates (pairs kept, and a `\\u` whose
+    backslash is itself escaped is not an escape), rewritten a slice at a time. Escaped
+    backslashes and the pairs' backslashes are set apart as control bytes, which a body
+    that can be read does not hold raw."""
+    if _SURROGATE.search(raw) is None or b"\x00" in raw or b"\x01" in raw:
+        return raw
+    out = bytearray()
+    start = 0
+    while start < len(raw):
+        found = _SLICE_END.search(raw, start + SLICE)
+        end = found.start() + 1 if found else len(raw)
+        part = bytes(raw[start:end]).replace(b"\\\\", b"\x00\x00")
+        part = _SURROGATE.sub(b"", _PAIR.sub(b"\x01u\\1\x01u\\2", part))
+        out += part.replace(b"\x00", b"\\").replace(b"\x01", b"\\")
+        start = end
+        if turns is not None:
+            turns.check()
+    return out

@@ -54,10 +54,31 @@ class _Head(msgspec.Struct, gc=False):
     replayId: Scalar | msgspec.UnsetType = _UNSET
 
 
+class _Data(msgspec.Struct, gc=False):
+    """What is read of an event's `data` on the quick path: the incremental source (counted),
+    a custom event's `tag` and `payload`, a Meta event's `href`; the rest is skipped in C."""
+
+    source: Scalar = None
+    tag: Any = _UNSET
+    payload: Any = _UNSET
+    href: Any = _UNSET
+
+
+class _Event(msgspec.Struct, gc=False):
+    """An event in one decoding: counted by (type, source), or kept with what is read."""
+
+    type: Scalar | msgspec.UnsetType = _UNSET
+    timestamp: Scalar | msgspec.UnsetType = _UNSET
+    data: _Data = msgspec.field(default_factory=_Data)
+    segmentId: Scalar | msgspec.UnsetType = _UNSET
+    replayId: Scalar | msgspec.UnsetType = _UNSET
+
+
 class _Row(msgspec.Struct, gc=False):
     """Any object: for chunks in which no object can be an event (no `"type"` key)."""
 
 
+_EVENTS = msgspec.json.Decoder(list[list[_Event]])
 _COUNTED = msgspec.json.Decoder(list[list[_Counted]])
 _SOURCE = msgspec.json.Decoder(_Source)
 _HEADS = msgspec.json.Decoder(list[list[_Head]])
@@ -68,6 +89,7 @@ _KIND_SOURCE = attrgetter("type", "data.source")
 _KNOWN_TYPES = frozenset(range(7))
 _SOURCES = frozenset(range(64))
 _KEPT = (4, 5)
+_DATA_READ = ("tag", "payload", "href")
 
 
 def stop_requested() -> bool:
@@ -123,6 +145,10 @@ class RowReader:
         if wrapped.find(b'"type"') < 0 and not self.everything:
             yield from self._typeless(wrapped)
             return
+        quick = self._quick(wrapped)
+        if quick is not None:
+            yield from quick
+            return
         counted = _COUNTED.decode(wrapped)
         kinds = [Counter(map(_KIND_SOURCE, row)) for row in counted]
         del counted
@@ -136,6 +162,43 @@ class RowReader:
         for index, row in enumerate(heads):
             self.segment += 1 if index else 0
             yield from self._heads(row)
+
+    def _quick(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]] | None:
+        """The chunk decoded once, into events holding only what is read (`_Event`), for a
+        summary (not `everything`) of a chunk no larger than MAX_DECODED_BYTES (so no event's
+        data can be over the limit). None when that does not decode: the chunk is then read
+        the careful way, which says what is wrong with it. Yields what the careful way would.
+        """
+        if self.everything or len(wrapped) > MAX_DECODED_BYTES:
+            return None
+        try:
+            segments = _EVENTS.decode(wrapped)
+        except DECODING_ERRORS:
+            return None
+        return self._quick_rows(segments)
+
+    def _quick_rows(self, segments: list[list[_Event]]) -> Iterator[tuple[int, Any]]:
+        kinds = [Counter(map(_KIND_SOURCE, row)) for row in segments]
+        for row_kinds in kinds:
+            self._count(row_kinds)
+        if not any(self._kept(kind) for row in kinds for kind, _ in row):
+            self.segment += len(kinds) - 1
+            return
+        for index, row in enumerate(segments):
+            self.segment += 1 if index else 0
+            yield from self._quick_events(row)
+
+    def _quick_events(self, row: list[_Event]) -> Iterator[tuple[int, Any]]:
+        """Like `_heads` (without `count`), for quickly decoded events."""
+        for event in row:
+            kind = event.type
+            if kind is _UNSET:
+                self._typeless_head(event)
+            elif type(kind) is int and kind in _KEPT:
+                raw = _present(event, ("type", "timestamp"))
+                raw["data"] = _present(event.data, _DATA_READ)
+                yield self.segment, raw
+        self.look(len(row))
 
     def _typeless(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
         """A chunk without a `"type"` key: its rows are malformed, or the seed's metadata."""
@@ -193,7 +256,7 @@ class RowReader:
                 self.tally[kind if kind in _KNOWN_TYPES else -1, source] += 1
         self.look(len(row))
 
-    def _typeless_head(self, head: _Head) -> None:
+    def _typeless_head(self, head: _Head | _Event) -> None:
         if head.segmentId is not _UNSET or head.replayId is not _UNSET:
             self.metadata.append(_present(head, ("segmentId", "replayId")))
         else:
@@ -231,5 +294,5 @@ def _source_of(data: Any) -> int | None:
     return source if type(source) is int and source in _SOURCES else None
 
 
-def _present(head: _Head, names: tuple[str, ...]) -> dict[str, Any]:
+def _present(head: msgspec.Struct, names: tuple[str, ...]) -> dict[str, Any]:
     return {n: v for n in names if (v := getattr(head, n)) is not _UNSET}

@@ -19,6 +19,8 @@ from typing import Any
 
 import msgspec
 
+from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload
+
 MAX_DECODED_BYTES = 1 << 20  # a type-4/5 event's `data` larger than this is not decoded
 STOP_EVERY = 256  # events between two looks at the stop flag (and two chances for others)
 PAUSE_AFTER = 0.002  # seconds of work before the reading lets other threads run
@@ -54,23 +56,28 @@ class _Head(msgspec.Struct, gc=False):
     replayId: Scalar | msgspec.UnsetType = _UNSET
 
 
-class _Data(msgspec.Struct, gc=False):
+class Data(msgspec.Struct, frozen=True, gc=False):
     """What is read of an event's `data` on the quick path: the incremental source (counted),
-    a custom event's `tag` and `payload`, a Meta event's `href`; the rest is skipped in C."""
+    a custom event's `tag` and `payload`, a Meta event's `href` (None when missing); the rest
+    is skipped in C."""
 
     source: Scalar = None
-    tag: Any = _UNSET
-    payload: Any = _UNSET
-    href: Any = _UNSET
+    tag: Any = None
+    payload: Payload = EMPTY
+    href: Any = None
 
 
-class _Event(msgspec.Struct, gc=False):
-    """An event in one decoding: counted by (type, source), or kept with what is read."""
+_NO_DATA = Data()
+
+
+class Read(msgspec.Struct, gc=False):
+    """An event decoded on the quick path: counted by (type, source), or, for Meta and custom
+    events, handed over as it is (`Normalizer.feed_read`)."""
 
     type: Scalar | msgspec.UnsetType = _UNSET
     timestamp: Scalar | msgspec.UnsetType = _UNSET
-    data: _Data = msgspec.field(default_factory=_Data)
-    segmentId: Scalar | msgspec.UnsetType = _UNSET
+    data: Data = _NO_DATA
+    segmentId: Scalar | msgspec.UnsetType = _UNSET  # the seed's metadata rows
     replayId: Scalar | msgspec.UnsetType = _UNSET
 
 
@@ -78,7 +85,7 @@ class _Row(msgspec.Struct, gc=False):
     """Any object: for chunks in which no object can be an event (no `"type"` key)."""
 
 
-_EVENTS = msgspec.json.Decoder(list[list[_Event]])
+_EVENTS = msgspec.json.Decoder(list[list[Read]])
 _COUNTED = msgspec.json.Decoder(list[list[_Counted]])
 _SOURCE = msgspec.json.Decoder(_Source)
 _HEADS = msgspec.json.Decoder(list[list[_Head]])
@@ -89,7 +96,6 @@ _KIND_SOURCE = attrgetter("type", "data.source")
 _KNOWN_TYPES = frozenset(range(7))
 _SOURCES = frozenset(range(64))
 _KEPT = (4, 5)
-_DATA_READ = ("tag", "payload", "href")
 
 
 def stop_requested() -> bool:
@@ -164,7 +170,7 @@ class RowReader:
             yield from self._heads(row)
 
     def _quick(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]] | None:
-        """The chunk decoded once, into events holding only what is read (`_Event`), for a
+        """The chunk decoded once, into events holding only what is read (`Read`), for a
         summary (not `everything`) of a chunk no larger than MAX_DECODED_BYTES (so no event's
         data can be over the limit). None when that does not decode: the chunk is then read
         the careful way, which says what is wrong with it. Yields what the careful way would.
@@ -177,7 +183,7 @@ class RowReader:
             return None
         return self._quick_rows(segments)
 
-    def _quick_rows(self, segments: list[list[_Event]]) -> Iterator[tuple[int, Any]]:
+    def _quick_rows(self, segments: list[list[Read]]) -> Iterator[tuple[int, Any]]:
         kinds = [Counter(map(_KIND_SOURCE, row)) for row in segments]
         for row_kinds in kinds:
             self._count(row_kinds)
@@ -188,16 +194,14 @@ class RowReader:
             self.segment += 1 if index else 0
             yield from self._quick_events(row)
 
-    def _quick_events(self, row: list[_Event]) -> Iterator[tuple[int, Any]]:
+    def _quick_events(self, row: list[Read]) -> Iterator[tuple[int, Any]]:
         """Like `_heads` (without `count`), for quickly decoded events."""
         for event in row:
             kind = event.type
             if kind is _UNSET:
                 self._typeless_head(event)
             elif type(kind) is int and kind in _KEPT:
-                raw = _present(event, ("type", "timestamp"))
-                raw["data"] = _present(event.data, _DATA_READ)
-                yield self.segment, raw
+                yield self.segment, event
         self.look(len(row))
 
     def _typeless(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
@@ -256,7 +260,7 @@ class RowReader:
                 self.tally[kind if kind in _KNOWN_TYPES else -1, source] += 1
         self.look(len(row))
 
-    def _typeless_head(self, head: _Head | _Event) -> None:
+    def _typeless_head(self, head: _Head | Read) -> None:
         if head.segmentId is not _UNSET or head.replayId is not _UNSET:
             self.metadata.append(_present(head, ("segmentId", "replayId")))
         else:

@@ -28,8 +28,8 @@ from sentry_replays_mcp.tools.recording.kinds import (
     Event,
 )
 from sentry_replays_mcp.tools.recording.navigation import PageViews
-from sentry_replays_mcp.tools.recording.page_rows import Read
-from sentry_replays_mcp.tools.recording.payload import Payload, payload_of
+from sentry_replays_mcp.tools.recording.page_events import Custom, Meta
+from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload, payload_of
 from sentry_replays_mcp.tools.recording.spans import (
     REQUEST_OPS,
     memory_pressure,
@@ -108,10 +108,12 @@ class Normalizer:
         self.count(kind, source if isinstance(source, int) and kind == 3 else None)
         return None
 
-    def feed_read(self, read: Read, segment: int | None = None) -> Event | None:
-        """A Meta or custom event from the page reader's quick path."""
-        data = read.data
-        return self._custom(read.type, read.timestamp, data.tag, data.payload, data, segment)
+    def feed_quick(self, read: Meta | Custom, segment: int | None = None) -> Event | None:
+        """A Meta or custom event from the page reader's quick path (`page_events`)."""
+        if type(read) is Custom:
+            data = read.data
+            return self._custom(5, read.timestamp, data.tag, data.payload, data, segment)
+        return self._custom(4, read.timestamp, None, EMPTY, read.data, segment)
 
     def _custom(
         self, kind: Any, timestamp: Any, tag: Any, payload: Payload, data: Any, segment: int | None

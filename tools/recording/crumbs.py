@@ -47,7 +47,7 @@ RAGE_CLICKS = 5
 _CLICKABLE = {"a", "button", "input"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # (not frozen: a frozen dataclass sets each field through a call)
 class Crumb:
     """A breadcrumb's fields, read once: its time (ms), message, data, DOM node and level (as
     written)."""

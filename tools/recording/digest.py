@@ -12,7 +12,7 @@ from sentry_replays_mcp.tools.recording.bursts import fold_bursts
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
 from sentry_replays_mcp.tools.recording.kinds import CLICK, INCIDENTS, Event
 from sentry_replays_mcp.tools.recording.page_reader import Page, PageReader, PageScan
-from sentry_replays_mcp.tools.recording.page_rows import Read
+from sentry_replays_mcp.tools.recording.page_events import QUICK_KEPT
 
 KEEP_EVENTS = 5_000  # normalised events kept per replay; incidents are kept beyond it
 KEEP_INCIDENTS = 1_000
@@ -50,9 +50,9 @@ class Digest:
         paging), is taken over the page's own count."""
         scan = PageScan(page, first_segment)
         for segment, raw in scan:
-            if type(raw) is Read:  # decoded on the quick path: a Meta or custom event
+            if type(raw) in QUICK_KEPT:  # decoded on the quick path: a Meta or custom event
                 self.raw_events += 1
-                event = self.normalizer.feed_read(raw, segment)
+                event = self.normalizer.feed_quick(raw, segment)
                 if event is not None:
                     self.keep(event)
             else:

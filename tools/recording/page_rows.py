@@ -14,13 +14,12 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar
-from itertools import compress
 from operator import attrgetter
 from typing import Any
 
 import msgspec
 
-from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload
+from sentry_replays_mcp.tools.recording.page_events import QUICK, kept, kinds_of
 
 MAX_DECODED_BYTES = 1 << 20  # a type-4/5 event's `data` larger than this is not decoded
 STOP_EVERY = 256  # events between two looks at the stop flag (and two chances for others)
@@ -57,36 +56,10 @@ class _Head(msgspec.Struct, gc=False):
     replayId: Scalar | msgspec.UnsetType = _UNSET
 
 
-class Data(msgspec.Struct, frozen=True, gc=False):
-    """What is read of an event's `data` on the quick path: the incremental source (counted),
-    a custom event's `tag` and `payload`, a Meta event's `href` (None when missing); the rest
-    is skipped in C."""
-
-    source: Scalar = None
-    tag: Any = None
-    payload: Payload = EMPTY
-    href: Any = None
-
-
-_NO_DATA = Data()
-
-
-class Read(msgspec.Struct, gc=False):
-    """An event decoded on the quick path: counted by (type, source), or, for Meta and custom
-    events, handed over as it is (`Normalizer.feed_read`)."""
-
-    type: Scalar | msgspec.UnsetType = _UNSET
-    timestamp: Scalar | msgspec.UnsetType = _UNSET
-    data: Data = _NO_DATA
-    segmentId: Scalar | msgspec.UnsetType = _UNSET  # the seed's metadata rows
-    replayId: Scalar | msgspec.UnsetType = _UNSET
-
-
 class _Row(msgspec.Struct, gc=False):
     """Any object: for chunks in which no object can be an event (no `"type"` key)."""
 
 
-_EVENTS = msgspec.json.Decoder(list[list[Read]])
 _COUNTED = msgspec.json.Decoder(list[list[_Counted]])
 _SOURCE = msgspec.json.Decoder(_Source)
 _HEADS = msgspec.json.Decoder(list[list[_Head]])
@@ -97,8 +70,6 @@ _KIND_SOURCE = attrgetter("type", "data.source")
 _KNOWN_TYPES = frozenset(range(7))
 _SOURCES = frozenset(range(64))
 _KEPT = (4, 5)
-_TYPE = attrgetter("type")
-_QUICK_KEPT = frozenset({*_KEPT, _UNSET})  # (and 4.0, 5.0: passed over below, as by `_heads`)
 
 
 def stop_requested() -> bool:
@@ -173,40 +144,32 @@ class RowReader:
             yield from self._heads(row)
 
     def _quick(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]] | None:
-        """The chunk decoded once, into events holding only what is read (`Read`), for a
-        summary (not `everything`) of a chunk no larger than MAX_DECODED_BYTES (so no event's
-        data can be over the limit). None when that does not decode: the chunk is then read
-        the careful way, which says what is wrong with it. Yields what the careful way would.
+        """The chunk decoded once, each event into a struct of its type holding only what is
+        read (`page_events`), for a summary (not `everything`) of a chunk no larger than
+        MAX_DECODED_BYTES (so no event's data can be over the limit). None when it does not
+        decode so: the chunk is then read the careful way, which also says what is wrong with
+        it. Yields and counts what the careful way would (Meta and custom events as structs).
         """
         if self.everything or len(wrapped) > MAX_DECODED_BYTES:
             return None
         try:
-            segments = _EVENTS.decode(wrapped)
+            segments = QUICK.decode(wrapped)
         except DECODING_ERRORS:
             return None
         return self._quick_rows(segments)
 
-    def _quick_rows(self, segments: list[list[Read]]) -> Iterator[tuple[int, Any]]:
-        kinds = [Counter(map(_KIND_SOURCE, row)) for row in segments]
+    def _quick_rows(self, segments: list[list[Any]]) -> Iterator[tuple[int, Any]]:
+        kinds = [kinds_of(row) for row in segments]
         for row_kinds in kinds:
             self._count(row_kinds)
-        if not any(self._kept(kind) for row in kinds for kind, _ in row):
+        if not any(kind in _KEPT for row in kinds for kind, _ in row):
             self.segment += len(kinds) - 1
             return
         for index, row in enumerate(segments):
             self.segment += 1 if index else 0
-            yield from self._quick_events(row)
-
-    def _quick_events(self, row: list[Read]) -> Iterator[tuple[int, Any]]:
-        """Like `_heads` (without `count`), for quickly decoded events; those that are only
-        counted are passed over in C."""
-        for event in compress(row, map(_QUICK_KEPT.__contains__, map(_TYPE, row))):
-            kind = event.type
-            if kind is _UNSET:
-                self._typeless_head(event)
-            elif type(kind) is int and kind in _KEPT:
+            for event in kept(row):
                 yield self.segment, event
-        self.look(len(row))
+            self.look(len(row))
 
     def _typeless(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
         """A chunk without a `"type"` key: its rows are malformed, or the seed's metadata."""
@@ -264,7 +227,7 @@ class RowReader:
                 self.tally[kind if kind in _KNOWN_TYPES else -1, source] += 1
         self.look(len(row))
 
-    def _typeless_head(self, head: _Head | Read) -> None:
+    def _typeless_head(self, head: _Head) -> None:
         if head.segmentId is not _UNSET or head.replayId is not _UNSET:
             self.metadata.append(_present(head, ("segmentId", "replayId")))
         else:

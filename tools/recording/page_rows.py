@@ -111,9 +111,11 @@ class RowReader:
         run: a thread that holds the interpreter lock makes the event loop wait a switch
         interval (5 ms) at each of its many lock hand-overs (another session's latency), so
         after PAUSE_AFTER seconds of work it pauses 100 µs, which hands the lock over
-        (`sleep(0)` was measured not to: the lock came straight back)."""
+        (`sleep(0)` was measured not to: the lock came straight back). A lone thread (no
+        other thread to hand the lock to) does not pause: on a busy machine the pause gives the
+        CPU away for far longer than 100 µs."""
         now = time.perf_counter()
-        if now - self._paused_at >= PAUSE_AFTER:
+        if now - self._paused_at >= PAUSE_AFTER and threading.active_count() > 1:
             time.sleep(0.0001)
             self._paused_at = time.perf_counter()
         if stop_requested():

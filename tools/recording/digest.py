@@ -11,8 +11,8 @@ from typing import Any
 from sentry_replays_mcp.tools.recording.bursts import fold_bursts
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
 from sentry_replays_mcp.tools.recording.kinds import CLICK, INCIDENTS, Event
-from sentry_replays_mcp.tools.recording.page_reader import Page, PageReader, PageScan
 from sentry_replays_mcp.tools.recording.page_events import QUICK_KEPT
+from sentry_replays_mcp.tools.recording.page_reader import Page, PageReader, PageScan
 
 KEEP_EVENTS = 5_000  # normalised events kept per replay; incidents are kept beyond it
 KEEP_INCIDENTS = 1_000

@@ -20,11 +20,11 @@ from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload
 Scalar = int | float | str | bool | None
 
 
-class _Source(msgspec.Struct, frozen=True, gc=False):
+class _IncrementalData(msgspec.Struct, frozen=True, gc=False):
     source: Scalar = None
 
 
-_NO_SOURCE = _Source()
+_NO_SOURCE = _IncrementalData()
 
 
 class Quick(msgspec.Struct, tag_field="type", gc=False):
@@ -48,7 +48,7 @@ class _FullSnapshot(Quick, tag=2):
 
 class _Incremental(Quick, tag=3):
     kind = 3
-    data: _Source = _NO_SOURCE  # type: ignore[misc]
+    data: _IncrementalData = _NO_SOURCE  # type: ignore[misc]
 
 
 class _Href(msgspec.Struct, frozen=True, gc=False):

@@ -36,8 +36,7 @@ def request_path(url: str) -> str:
         if url[:1] == "/" and url[1:2] != "/":
             return _before_query(url)
         head = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
-        ends = [i for i in (url.find("/", head), url.find("?", head), url.find("#", head)) if i >= 0]
-        cut = min(ends, default=len(url))
+        cut = min((i for i in map(url.find, "/?#", (head,) * 3) if i >= 0), default=len(url))
         if head and cut > head and "[" not in url[head:cut] and "]" not in url[head:cut]:
             return _before_query(url[cut:]) or "/"
     parts = urlsplit(url)

@@ -118,7 +118,8 @@ class Normalizer:
     def _custom(
         self, kind: Any, timestamp: Any, tag: Any, payload: Payload, data: Any, segment: int | None
     ) -> Event | None:
-        """A Meta (4) or custom (5) event; `data` has its `href` (a dict or a `Read.data`)."""
+        """A Meta (4) or custom (5) event; a Meta event's `href` is in `data` (a dict, or the
+        quick path's `data`)."""
         try:
             if kind == 4:
                 at = millis(timestamp)

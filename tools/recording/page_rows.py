@@ -1,6 +1,10 @@
-"""The events of one chunk of a recording page, decoded by msgspec into small heads and
-counted in C; only the events that can yield something (Meta and Sentry's custom events,
-types 4 and 5) are turned into dicts, one by one in Python.
+"""The events of one chunk of a recording page, decoded by msgspec and counted in C.
+
+For a summary, a chunk of up to 1 MB is first decoded once into a struct per event type
+(`page_events`): the events that can yield something (Meta and Sentry's custom events, types
+4 and 5) come out as those structs, the others are only counted. A chunk that does not decode
+so (or when every event is wanted) is read the careful way: into small heads, counted in C,
+and the Meta and custom events turned into dicts, one by one in Python.
 
 A chunk is a run of whole events (with segment breaks `],[` between some of them), given
 wrapped as `[[...]]`, so it decodes as a list of segments. Every decoder raises on what is

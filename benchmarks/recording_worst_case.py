@@ -48,12 +48,12 @@ import httpx2  # noqa: E402
 
 from benchmarks.common import OURS  # noqa: E402
 from benchmarks.load import cpu_seconds, http_server  # noqa: E402
+from benchmarks.machine import machine  # noqa: E402
 from benchmarks.recording_pages import MB, T0, fill, normal, shapes, tiny  # noqa: E402
 from benchmarks.summarize_long_replay import (  # noqa: E402
     START_TIMEOUT,
     BenchError,
     demo_command,
-    machine,
     read_line,
     stop,
 )

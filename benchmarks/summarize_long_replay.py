@@ -25,10 +25,8 @@ growth < 3x the largest page). Exits non-zero only on errors, not on missed targ
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import platform
 import re
 import resource
 import selectors
@@ -46,6 +44,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import httpx2  # noqa: E402
+
+from benchmarks.machine import cpu_timed, machine  # noqa: E402
 
 START_TIMEOUT = 120.0  # the demo renders the long replay before it announces itself
 CHILD_TIMEOUT = 600.0
@@ -133,36 +133,6 @@ def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
         result = fn()
         times.append(time.perf_counter() - began)
     return statistics.median(times), result
-
-
-def cpu_timed(fn: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
-    """Median wall time and median CPU time (this process) of `runs` calls, and the last
-    result: on a shared machine, wall time also counts other people's work."""
-    walls, cpus, result = [], [], None
-    for _ in range(runs):
-        began, used = time.perf_counter(), time.process_time()
-        result = fn()
-        walls.append(time.perf_counter() - began)
-        cpus.append(time.process_time() - used)
-    return statistics.median(walls), statistics.median(cpus), result
-
-
-def machine() -> str:
-    """CPUs, CPU model, Python and the load average (1, 5, 15 minutes) right now."""
-    model = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    try:
-        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        load = "unknown"
-    return (
-        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
-        f"{platform.system()}, load average {load}"
-    )
 
 
 # -- (2) summarise only ----------------------------------------------------------------------

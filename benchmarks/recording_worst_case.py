@@ -30,8 +30,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -50,6 +48,7 @@ import httpx2  # noqa: E402
 
 from benchmarks.common import OURS  # noqa: E402
 from benchmarks.load import cpu_seconds, http_server  # noqa: E402
+from benchmarks.machine import machine  # noqa: E402
 from benchmarks.recording_pages import MB, T0, fill, normal, shapes, tiny  # noqa: E402
 from benchmarks.summarize_long_replay import (  # noqa: E402
     START_TIMEOUT,
@@ -188,18 +187,6 @@ async def cancellation(url: str, pid: int, replay_id: str, after_cpu: float) -> 
 # -- the run -----------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    model = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}"
-    )
-
-
 @contextlib.contextmanager
 def demo_process() -> Iterator[dict[str, Any]]:
     """`sentry-replays-demo-api --port 0` as a process of its own (so that serving a page
@@ -225,6 +212,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     replay = DemoSentry().replay(DemoSentry().story_replay_id)  # the demo's data is fixed
     rows: list[dict[str, Any]] = []
+    before = machine()
     with demo_process() as info, tempfile.TemporaryDirectory() as logs:
         base = info["base_url"]
         origin = base.split("/api/0", 1)[0]
@@ -253,7 +241,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             serve_page(control, fill(tiny, args.cancel_mb * MB))
             cancel = anyio.run(cancellation, url, pid, replay.id, args.cancel_after)
     return {
-        "machine": machine(),
+        "machine": before,
+        "machine_after": machine(),
         "rows": rows,
         "cancel": cancel,
         "mb": args.mb,
@@ -263,7 +252,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def report(result: dict[str, Any]) -> str:
     lines = [
-        f"Machine: {result['machine']}",
+        f"Machine: {result['machine']} "
+        f"(after: {result['machine_after'].rsplit('load average ', 1)[-1]})",
         "",
         "| shape | parse MB/s | end to end s | server CPU s | peak RSS growth (× page) "
         "| other session median / max ms | malformed |",

@@ -45,6 +45,8 @@ if str(ROOT) not in sys.path:
 
 import httpx2  # noqa: E402
 
+from benchmarks.machine import cpu_timed, machine  # noqa: E402
+
 START_TIMEOUT = 120.0  # the demo renders the long replay before it announces itself
 CHILD_TIMEOUT = 600.0
 STOP_TIMEOUT = 10.0
@@ -148,12 +150,12 @@ def summarise(
         from sentry_replays_mcp.tools.recording import summarize_pages
     except ImportError as exc:
         return {"skipped": f"tools.recording.summarize_pages is not importable yet ({exc})"}
-    seconds, digest = timed(lambda: summarize_pages(pages, origin_ms, total), runs)
+    seconds, cpu, digest = cpu_timed(lambda: summarize_pages(pages, origin_ms, total), runs)
     events = getattr(digest, "raw_events", None)
     source = "Digest.raw_events"
     if not isinstance(events, int) or events <= 0:
         events, source = count_events(pages), "scan"
-    return {"seconds": seconds, "events": events, "events_source": source}
+    return {"seconds": seconds, "cpu_seconds": cpu, "events": events, "events_source": source}
 
 
 # -- (3) end to end, in a child process ----------------------------------------------------
@@ -266,6 +268,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         demo_command(args.long_replay), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
     )
     try:
+        before = machine()
         began = time.perf_counter()
         info = json.loads(read_line(proc, START_TIMEOUT))
         startup = time.perf_counter() - began
@@ -293,6 +296,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         stop(proc)
     sizes = [len(body) for body, _ in pages]
     return {
+        "machine": before,
+        "machine_after": machine(),
         "replay_id": rid,
         "demo_startup_s": startup,
         "segments": replay["count_segments"],
@@ -317,6 +322,10 @@ def report(r: dict[str, Any]) -> str:
         ("largest page MB", f"{largest:.2f}"),
         ("download s (median)", f"{r['download_s']:.3f}"),
         ("summarise s (median)", f"{s['seconds']:.3f}" if ratio is not None else "skipped"),
+        (
+            "summarise CPU s (median)",
+            f"{s['cpu_seconds']:.3f}" if ratio is not None else "skipped",
+        ),
         ("summarise / download", f"{ratio:.2f}" if ratio is not None else "n/a"),
         (
             "events/s",
@@ -328,7 +337,10 @@ def report(r: dict[str, Any]) -> str:
         ("peak RSS growth MB", f"{growth:.1f} (peak {peak:.1f} MB, {c['rss_source']})"),
         ("growth / largest page", f"{growth / largest:.2f}"),
     ]
-    lines = ["| measure | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in rows]]
+    lines = [
+        f"Machine: {r['machine']} (after: {r['machine_after'].rsplit('load average ', 1)[-1]})"
+    ]
+    lines += ["", "| measure | value |", "|---|---|", *[f"| {k} | {v} |" for k, v in rows]]
     fast = "n/a (skipped)" if ratio is None else ("yes" if ratio < 1 else "**no**")
     lean = "yes" if growth < 3 * largest else "**no**"
     lines += [

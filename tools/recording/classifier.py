@@ -28,6 +28,8 @@ from sentry_replays_mcp.tools.recording.kinds import (
     Event,
 )
 from sentry_replays_mcp.tools.recording.navigation import PageViews
+from sentry_replays_mcp.tools.recording.page_events import Custom, Meta
+from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload, payload_of
 from sentry_replays_mcp.tools.recording.spans import (
     REQUEST_OPS,
     memory_pressure,
@@ -40,6 +42,7 @@ from sentry_replays_mcp.tools.recording.values import dict_of, label, millis, nu
 __all__ = ["Normalizer", "millis", "request_path"]
 
 UNKNOWN_NAMES = 50  # distinct unknown names kept; more are counted under "other"
+_VIEWS = (PAGE, SCREEN)
 
 
 @dataclass
@@ -51,25 +54,27 @@ class Video:
     ms: float = 0.0
     segment_id: int | None = None  # the first chunk's own segment id, as the SDK wrote it
 
-    def add(self, payload: dict[str, Any]) -> None:
+    def add(self, payload: Payload) -> None:
         self.chunks += 1
-        named = number(payload.get("segmentId"))
+        named = number(payload.segmentId)
         if self.segment_id is None and named is not None and 0 <= named < 1e9:
             self.segment_id = int(named)
         self.ms += chunk_ms(payload)
 
 
-def chunk_ms(payload: dict[str, Any]) -> float:
+def chunk_ms(payload: Payload | dict[str, Any]) -> float:
     """A video chunk's length in ms. Both SDKs write `duration` in whole milliseconds
     (sentry-java `io/sentry/rrweb/RRWebVideoEvent.java` `durationMs`; sentry-cocoa
     `Sources/Swift/Integrations/SessionReplay/RRWeb/SentryRRWebVideoEvent.swift`
     `Int(duration * 1_000)`); sentry-cocoa before its #4163 (July 2024) wrote the TimeInterval,
     in seconds. The unit that agrees with `frameCount / frameRate` wins; without them, a value
     with a fraction below 100 is seconds."""
-    duration = number(payload.get("duration"))
+    if isinstance(payload, dict):
+        payload = payload_of(payload)
+    duration = number(payload.duration)
     if duration is None or not 0 < duration < 86_400_000:
         return 0.0
-    frames, rate = number(payload.get("frameCount")), number(payload.get("frameRate"))
+    frames, rate = number(payload.frameCount), number(payload.frameRate)
     if frames is not None and rate is not None and frames > 0 and rate > 0:
         seconds = frames / rate
         as_seconds = abs(duration - seconds) < abs(duration / 1000 - seconds)
@@ -90,20 +95,44 @@ class Normalizer:
     pages: PageViews = field(default_factory=PageViews)
 
     def feed(self, raw: Any, segment: int | None = None) -> Event | None:
+        """One event decoded as a dict."""
         if not isinstance(raw, dict) or not isinstance(raw.get("type"), int):
             self.malformed += 1
             return None
+        kind = raw["type"]
+        data = dict_of(raw, "data")
+        if kind in (4, 5):
+            payload = payload_of(data.get("payload"))
+            return self._custom(kind, raw.get("timestamp"), data.get("tag"), payload, data, segment)
+        source = data.get("source")
+        self.count(kind, source if isinstance(source, int) and kind == 3 else None)
+        return None
+
+    def feed_quick(self, read: Meta | Custom, segment: int | None = None) -> Event | None:
+        """A Meta or custom event from the page reader's quick path (`page_events`)."""
+        if type(read) is Custom:
+            data = read.data
+            return self._custom(5, read.timestamp, data.tag, data.payload, data, segment)
+        return self._custom(4, read.timestamp, None, EMPTY, read.data, segment)
+
+    def _custom(
+        self, kind: Any, timestamp: Any, tag: Any, payload: Payload, data: Any, segment: int | None
+    ) -> Event | None:
+        """A Meta (4) or custom (5) event; a Meta event's `href` is in `data` (a dict, or the
+        quick path's `data`)."""
         try:
-            event = self._one(raw)
+            if kind == 4:
+                at = millis(timestamp)
+                href = data.get("href") if isinstance(data, dict) else data.href
+                event = self._meta(href, at)
+            else:
+                event = self._tagged(tag, payload, timestamp)
         except (TypeError, ValueError, AttributeError, KeyError, OverflowError):
             self.malformed += 1
             return None
         if event is not None:
             event.segment = segment
-            snapshot = raw["type"] == 4
-            if event.kind in (PAGE, SCREEN) and not self.pages.is_new(
-                event.target, event.at, snapshot
-            ):
+            if event.kind in _VIEWS and not self.pages.is_new(event.target, event.at, kind == 4):
                 return None  # the same navigation, announced again
         return event
 
@@ -123,43 +152,30 @@ class Normalizer:
         self.unknown[key] += 1
         self.mix[name] += 1
 
-    def _one(self, raw: dict[str, Any]) -> Event | None:
-        kind = raw["type"]
-        at = millis(raw.get("timestamp"))
-        data = dict_of(raw, "data")
-        if kind == 4:
-            return self._meta(data, at)
-        if kind in (2, 3):
-            source = data.get("source")
-            self.count(kind, source if isinstance(source, int) else None)
-        elif kind == 5:
-            tag = data.get("tag")
-            payload = dict_of(data, "payload")
-            if tag == "breadcrumb":
-                return self._breadcrumb(payload, at)
-            if tag == "performanceSpan":
-                return self._span(payload)
-            if tag == "video":
-                self.mix["video chunk"] += 1
-                self.video.add(payload)
-            elif tag != "options":  # SDK settings, not activity
-                self._unknown("tag", label(tag) or "(none)")
-        else:
-            self.count(kind, None)
+    def _tagged(self, tag: Any, payload: Payload, timestamp: Any) -> Event | None:
+        if tag == "breadcrumb":
+            return self._breadcrumb(payload, millis(timestamp))
+        if tag == "performanceSpan":
+            return self._span(payload)
+        if tag == "video":
+            self.mix["video chunk"] += 1
+            self.video.add(payload)
+        elif tag != "options":  # SDK settings, not activity
+            self._unknown("tag", label(tag) or "(none)")
         return None
 
-    def _meta(self, data: dict[str, Any], at: float | None) -> Event | None:
+    def _meta(self, href_value: Any, at: float | None) -> Event | None:
         """rrweb's Meta event: the page's URL on the web, the screen size on mobile."""
-        href = text(data.get("href"), 2000)
+        href = text(href_value, 2000)
         if not href or looks_like_screen(href):
             self.mix["screen size"] += 1
             return None
         self.mix["page load"] += 1
         return Event(at, PAGE, href) if at is not None else None
 
-    def _breadcrumb(self, payload: dict[str, Any], outer: float | None) -> Event | None:
-        category = label(payload.get("category"), 60) or "(none)"
-        at = millis(payload.get("timestamp")) or outer
+    def _breadcrumb(self, payload: Payload, outer: float | None) -> Event | None:
+        category = label(payload.category, 60) or "(none)"
+        at = millis(payload.timestamp) or outer
         read = BREADCRUMBS.get(category)
         if read is None:
             counted = COUNTED_CATEGORIES.get(category)
@@ -171,20 +187,20 @@ class Normalizer:
         if at is None:
             self.malformed += 1
             return None
-        data = dict_of(payload, "data")
-        message = text(payload.get("message"), 1000)
-        return read(self.mix, Crumb(at, message, data, dict_of(data, "node"), payload))
+        data = payload.data if isinstance(payload.data, dict) else {}
+        message = text(payload.message, 1000)
+        return read(self.mix, Crumb(at, message, data, dict_of(data, "node"), payload.level))
 
-    def _span(self, payload: dict[str, Any]) -> Event | None:
-        op = label(payload.get("op"), 60) or "(none)"
-        start = millis(payload.get("startTimestamp"))
-        end = millis(payload.get("endTimestamp"))
+    def _span(self, payload: Payload) -> Event | None:
+        op = label(payload.op, 60) or "(none)"
+        start = millis(payload.startTimestamp)
+        end = millis(payload.endTimestamp)
         if start is None:
             self.malformed += 1
             return None
         took = end - start if end is not None and end >= start else None
-        data = dict_of(payload, "data")
-        description = text(payload.get("description"), 2000)
+        data = payload.data if isinstance(payload.data, dict) else {}
+        description = text(payload.description, 2000)
         if op.startswith("navigation."):
             self.mix["page load" if op != "navigation.push" else "navigation"] += 1
             return Event(start, PAGE, description, took=took) if description else None

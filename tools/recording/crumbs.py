@@ -47,15 +47,16 @@ RAGE_CLICKS = 5
 _CLICKABLE = {"a", "button", "input"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # (not frozen: a frozen dataclass sets each field through a call)
 class Crumb:
-    """A breadcrumb's fields, read once: its time (ms), message, data and DOM node."""
+    """A breadcrumb's fields, read once: its time (ms), message, data, DOM node and level (as
+    written)."""
 
     at: float
     message: str
     data: dict[str, Any]
     node: dict[str, Any]
-    payload: dict[str, Any]
+    level: Any = None
 
 
 def _click(mix: Counter[str], crumb: Crumb) -> Event:
@@ -103,7 +104,7 @@ _CONSOLE_KINDS = {
 
 
 def _console(mix: Counter[str], crumb: Crumb) -> Event | None:
-    level = label(crumb.payload.get("level"), 20) or "log"
+    level = label(crumb.level, 20) or "log"
     mix[f"console {level}"] += 1
     kind = _CONSOLE_KINDS.get(level)
     if kind is None:

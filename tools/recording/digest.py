@@ -11,6 +11,7 @@ from typing import Any
 from sentry_replays_mcp.tools.recording.bursts import fold_bursts
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
 from sentry_replays_mcp.tools.recording.kinds import CLICK, INCIDENTS, Event
+from sentry_replays_mcp.tools.recording.page_events import QUICK_KEPT
 from sentry_replays_mcp.tools.recording.page_reader import Page, PageReader, PageScan
 
 KEEP_EVENTS = 5_000  # normalised events kept per replay; incidents are kept beyond it
@@ -49,7 +50,13 @@ class Digest:
         paging), is taken over the page's own count."""
         scan = PageScan(page, first_segment)
         for segment, raw in scan:
-            self.add(raw, segment)
+            if type(raw) in QUICK_KEPT:  # decoded on the quick path: a Meta or custom event
+                self.raw_events += 1
+                event = self.normalizer.feed_quick(raw, segment)
+                if event is not None:
+                    self.keep(event)
+            else:
+                self.add(raw, segment)
         for (kind, source), times in scan.tally.items():
             self.normalizer.count(kind, source, times)
             self.raw_events += times

@@ -1,6 +1,10 @@
-"""The events of one chunk of a recording page, decoded by msgspec into small heads and
-counted in C; only the events that can yield something (Meta and Sentry's custom events,
-types 4 and 5) are turned into dicts, one by one in Python.
+"""The events of one chunk of a recording page, decoded by msgspec and counted in C.
+
+For a summary, a chunk of up to 1 MB is first decoded once into a struct per event type
+(`page_events`): the events that can yield something (Meta and Sentry's custom events, types
+4 and 5) come out as those structs, the others are only counted. A chunk that does not decode
+so (or when every event is wanted) is read the careful way: into small heads, counted in C,
+and the Meta and custom events turned into dicts, one by one in Python.
 
 A chunk is a run of whole events (with segment breaks `],[` between some of them), given
 wrapped as `[[...]]`, so it decodes as a list of segments. Every decoder raises on what is
@@ -18,6 +22,8 @@ from operator import attrgetter
 from typing import Any
 
 import msgspec
+
+from sentry_replays_mcp.tools.recording.page_events import QUICK, kept, kinds_of
 
 MAX_DECODED_BYTES = 1 << 20  # a type-4/5 event's `data` larger than this is not decoded
 STOP_EVERY = 256  # events between two looks at the stop flag (and two chances for others)
@@ -109,9 +115,11 @@ class RowReader:
         run: a thread that holds the interpreter lock makes the event loop wait a switch
         interval (5 ms) at each of its many lock hand-overs (another session's latency), so
         after PAUSE_AFTER seconds of work it pauses 100 µs, which hands the lock over
-        (`sleep(0)` was measured not to: the lock came straight back)."""
+        (`sleep(0)` was measured not to: the lock came straight back). A lone thread (no
+        other thread to hand the lock to) does not pause: on a busy machine the pause gives the
+        CPU away for far longer than 100 µs."""
         now = time.perf_counter()
-        if now - self._paused_at >= PAUSE_AFTER:
+        if now - self._paused_at >= PAUSE_AFTER and threading.active_count() > 1:
             time.sleep(0.0001)
             self._paused_at = time.perf_counter()
         if stop_requested():
@@ -122,6 +130,10 @@ class RowReader:
         anything, when it is not a list of event objects."""
         if wrapped.find(b'"type"') < 0 and not self.everything:
             yield from self._typeless(wrapped)
+            return
+        quick = self._quick(wrapped)
+        if quick is not None:
+            yield from quick
             return
         counted = _COUNTED.decode(wrapped)
         kinds = [Counter(map(_KIND_SOURCE, row)) for row in counted]
@@ -136,6 +148,34 @@ class RowReader:
         for index, row in enumerate(heads):
             self.segment += 1 if index else 0
             yield from self._heads(row)
+
+    def _quick(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]] | None:
+        """The chunk decoded once, each event into a struct of its type holding only what is
+        read (`page_events`), for a summary (not `everything`) of a chunk no larger than
+        MAX_DECODED_BYTES (so no event's data can be over the limit). None when it does not
+        decode so: the chunk is then read the careful way, which also says what is wrong with
+        it. Yields and counts what the careful way would (Meta and custom events as structs).
+        """
+        if self.everything or len(wrapped) > MAX_DECODED_BYTES:
+            return None
+        try:
+            segments = QUICK.decode(wrapped)
+        except DECODING_ERRORS:
+            return None
+        return self._quick_rows(segments)
+
+    def _quick_rows(self, segments: list[list[Any]]) -> Iterator[tuple[int, Any]]:
+        kinds = [kinds_of(row) for row in segments]
+        for row_kinds in kinds:
+            self._count(row_kinds)
+        if not any(kind in _KEPT for row in kinds for kind, _ in row):
+            self.segment += len(kinds) - 1
+            return
+        for index, row in enumerate(segments):
+            self.segment += 1 if index else 0
+            for event in kept(row):
+                yield self.segment, event
+            self.look(len(row))
 
     def _typeless(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
         """A chunk without a `"type"` key: its rows are malformed, or the seed's metadata."""
@@ -231,5 +271,5 @@ def _source_of(data: Any) -> int | None:
     return source if type(source) is int and source in _SOURCES else None
 
 
-def _present(head: _Head, names: tuple[str, ...]) -> dict[str, Any]:
+def _present(head: msgspec.Struct, names: tuple[str, ...]) -> dict[str, Any]:
     return {n: v for n in names if (v := getattr(head, n)) is not _UNSET}

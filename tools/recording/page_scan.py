@@ -43,6 +43,9 @@ _ERROR_AT = re.compile(r"\(byte (\d+)\)")
 _CUT = re.compile(rb"\}[ \t\r\n]*[,\]]")  # an object's end followed by `,` or `]`
 _SDK_CUT = re.compile(rb"\}[ \t\r\n]*(?:\][ \t\r\n]*)?,[ \t\r\n]*\[?[ \t\r\n]*")
 _SDK_LOOKS = 16
+# An event's start as the SDKs write it (compact): not rrweb's serialised DOM nodes, which
+# also begin with `{"type":N,` but go on with `"id"`, `"tagName"`, `"textContent"`...
+_SDK_START = re.compile(rb'\{"type":-?\d+,"(?:data|timestamp)"')
 # Between events: commas, blanks and segment breaks (`],[`).
 _SEPARATORS = re.compile(rb"(?:[ \t\r\n,]|\][ \t\r\n]*,[ \t\r\n]*\[)+")
 # The start of an event as the SDKs write it: `{"type":N,` then `"data"` or `"timestamp"`;
@@ -225,9 +228,10 @@ def _cut(page: bytes | bytearray, pos: int, window: int, end: int) -> int:
         return end
     start = pos + window
     for _ in range(_SDK_LOOKS):  # an event start as SDKs write it, right after a `}`
-        start = page.find(b'{"type":', start, min(end, pos + 2 * window))
-        if start < 0:
+        at = _SDK_START.search(page, start, min(end, pos + 2 * window))
+        if at is None:
             break
+        start = at.start()
         found = _SDK_CUT.match(page, _last_object_end(page, start), start)
         if found:
             return found.start() + 1

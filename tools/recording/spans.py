@@ -32,9 +32,20 @@ REQUEST_OPS = frozenset({"resource.fetch", "resource.xhr", "resource.http"})
 
 def request_path(url: str) -> str:
     """Host-relative path without the query string (which may hold tokens or personal data)."""
+    if url.isascii() and url.isprintable():  # the usual URLs, read as `urlsplit` reads them
+        if url[:1] == "/" and url[1:2] != "/":
+            return _before_query(url)
+        head = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
+        cut = min((i for i in map(url.find, "/?#", (head,) * 3) if i >= 0), default=len(url))
+        if head and cut > head and "[" not in url[head:cut] and "]" not in url[head:cut]:
+            return _before_query(url[cut:]) or "/"
     parts = urlsplit(url)
     if parts.scheme in ("http", "https") and parts.netloc:
         return parts.path or "/"
+    return _before_query(url)
+
+
+def _before_query(url: str) -> str:
     return url.split("?", 1)[0].split("#", 1)[0]
 
 

@@ -14,6 +14,14 @@ LATEST_MS = 1e14  # about the year 5138: anything later is not a time
 
 def number(value: Any) -> float | None:
     """A finite int or float (never a bool); None otherwise, however large the int."""
+    kind = type(value)
+    if kind is float:  # the usual cases first, as JSON decodes them
+        return value if math.isfinite(value) else None
+    if kind is int:
+        try:
+            return float(value)
+        except OverflowError:
+            return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     try:
@@ -48,8 +56,18 @@ def text(value: Any, limit: int = 500) -> str:
 
 
 _NOT_LABEL = re.compile(r"[^\w .:/-]")
+_LABELS: dict[tuple[str, int], str] = {}  # the few categories and ops a recording repeats
+_LABELS_KEPT = 1_024
 
 
 def label(value: Any, limit: int = 40) -> str:
     """A tag, category or op from the recording, for counting: label characters only."""
-    return _NOT_LABEL.sub("", text(value, limit * 2))[:limit]
+    if type(value) is not str:
+        return _NOT_LABEL.sub("", text(value, limit * 2))[:limit]
+    key = (value, limit)
+    found = _LABELS.get(key)
+    if found is None:
+        found = _NOT_LABEL.sub("", value[: limit * 2])[:limit]
+        if len(_LABELS) < _LABELS_KEPT and len(value) <= 2 * limit:
+            _LABELS[key] = found
+    return found

@@ -239,18 +239,20 @@ class RowReader:
         else:
             self.malformed += 1
 
-    def _rebuild(self, head: _Head) -> dict[str, Any] | None:
-        """The event as a dict, its `data` decoded (bounded in size; depth-guarded)."""
+    def _rebuild(self, head: msgspec.Struct) -> dict[str, Any] | None:
+        """The event (any struct with `type`, `timestamp` and `data`) as a dict, its `data`
+        decoded (bounded in size; depth-guarded)."""
         raw = _present(head, ("type", "timestamp"))
-        if isinstance(head.data, msgspec.Raw):
-            if len(head.data) > MAX_DECODED_BYTES:
+        data = getattr(head, "data", _UNSET)
+        if isinstance(data, msgspec.Raw):
+            if len(data) > MAX_DECODED_BYTES:
                 self.fail(
                     f"an event of segment {self.segment}",
                     f"its data is larger than {MAX_DECODED_BYTES:,} bytes, so it was skipped",
                 )
                 return None
             try:
-                raw["data"] = _ANY.decode(head.data)
+                raw["data"] = _ANY.decode(data)
             except DECODING_ERRORS:
                 self.fail(
                     f"an event of segment {self.segment}",

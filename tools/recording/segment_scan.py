@@ -20,7 +20,8 @@ from typing import Any
 
 import msgspec
 
-from sentry_replays_mcp.tools.recording.page_scan import MAX_DECODED_BYTES, Page, PageScan
+from sentry_replays_mcp.tools.recording.page_rows import DECODING_ERRORS
+from sentry_replays_mcp.tools.recording.page_scan import Page, PageScan
 from sentry_replays_mcp.tools.recording.segment import SegmentBuilder, SegmentSummary
 from sentry_replays_mcp.tools.recording.values import LATEST_MS, SECONDS_BELOW, millis
 
@@ -69,10 +70,8 @@ _HEADS = msgspec.json.Decoder(list[list[_Kept]])
 _ROWS = msgspec.json.Decoder(list[list[_AnyRow]])
 _LENIENT = msgspec.json.Decoder(list[list[_Kept | int | float | str | bool | None]])
 _SOURCE = msgspec.json.Decoder(_SourceOf)
-_ANY = msgspec.json.Decoder()
 _KIND_SOURCE = attrgetter("type", "data.source")
 _TIME = attrgetter("timestamp")
-_DECODING = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 
 
 @dataclass
@@ -253,7 +252,7 @@ class SegmentScan(PageScan):
         for head in row:
             kind = head.type
             if kind in _KEPT and type(kind) is int:
-                raw = self._as_dict(head)
+                raw = self._rebuild(head)
                 if raw is not None:
                     yield self.segment, raw
             elif kind is _UNSET:
@@ -263,26 +262,6 @@ class SegmentScan(PageScan):
                 elif meta or not counted:
                     self.malformed += 1
         self.look(len(row))
-
-    def _as_dict(self, head: _Kept) -> dict[str, Any] | None:
-        """The event as a dict, its `data` decoded (bounded in size; depth-guarded)."""
-        raw = _present(head, ("type", "timestamp"))
-        if isinstance(head.data, msgspec.Raw):
-            if len(head.data) > MAX_DECODED_BYTES:
-                self.fail(
-                    f"an event of segment {self.segment}",
-                    f"its data is larger than {MAX_DECODED_BYTES:,} bytes, so it was skipped",
-                )
-                return None
-            try:
-                raw["data"] = _ANY.decode(head.data)
-            except _DECODING:
-                self.fail(
-                    f"an event of segment {self.segment}",
-                    "its data is not valid JSON or is nested too deeply, so it was skipped",
-                )
-                return None
-        return raw
 
 
 def read_segments(
@@ -343,7 +322,7 @@ def _source_of(data: Any) -> int | None:
         return None
     try:
         source = _SOURCE.decode(data).source
-    except _DECODING:
+    except DECODING_ERRORS:
         return None
     return source if type(source) is int and source in _SOURCES else None
 

@@ -39,7 +39,9 @@ class Stopped(Exception):
     """The caller gave up (it was cancelled): the reading stopped between two chunks."""
 
 
-class _Source(msgspec.Struct, gc=False):
+class SourceOnly(msgspec.Struct, gc=False):
+    """An incremental event's `data`, read for its source alone."""
+
     source: Scalar = None
 
 
@@ -47,7 +49,7 @@ class _Counted(msgspec.Struct, gc=False):
     """An event as counted: its type and, for incremental events, its source."""
 
     type: Scalar | msgspec.UnsetType = _UNSET
-    data: _Source = msgspec.field(default_factory=_Source)
+    data: SourceOnly = msgspec.field(default_factory=SourceOnly)
 
 
 class _Head(msgspec.Struct, gc=False):
@@ -60,14 +62,14 @@ class _Head(msgspec.Struct, gc=False):
     replayId: Scalar | msgspec.UnsetType = _UNSET
 
 
-class _Row(msgspec.Struct, gc=False):
+class AnyRow(msgspec.Struct, gc=False):
     """Any object: for chunks in which no object can be an event (no `"type"` key)."""
 
 
 _COUNTED = msgspec.json.Decoder(list[list[_Counted]])
-_SOURCE = msgspec.json.Decoder(_Source)
+_SOURCE = msgspec.json.Decoder(SourceOnly)
 _HEADS = msgspec.json.Decoder(list[list[_Head]])
-_ROWS = msgspec.json.Decoder(list[list[_Row]])
+_ROWS = msgspec.json.Decoder(list[list[AnyRow]])
 _LENIENT = msgspec.json.Decoder(list[list[_Head | int | float | str | bool | None]])
 _ANY = msgspec.json.Decoder()
 _KIND_SOURCE = attrgetter("type", "data.source")

@@ -20,7 +20,7 @@ from typing import Any
 
 import msgspec
 
-from sentry_replays_mcp.tools.recording.page_rows import DECODING_ERRORS
+from sentry_replays_mcp.tools.recording.page_rows import DECODING_ERRORS, AnyRow, SourceOnly
 from sentry_replays_mcp.tools.recording.page_scan import Page, PageScan
 from sentry_replays_mcp.tools.recording.segment import SegmentBuilder, SegmentSummary
 from sentry_replays_mcp.tools.recording.values import LATEST_MS, SECONDS_BELOW, millis
@@ -36,16 +36,12 @@ _SOURCES = frozenset(range(64))
 _META_KEYS = ("segmentId", "replayId", "projectId", "dateAdded", "id")
 
 
-class _SourceOf(msgspec.Struct, gc=False):
-    source: Scalar = None
-
-
 class _Seen(msgspec.Struct, gc=False):
     """An event as counted: its type, time and, for incremental events, its source."""
 
     type: Scalar | msgspec.UnsetType = _UNSET
     timestamp: Scalar | msgspec.UnsetType = _UNSET
-    data: _SourceOf = msgspec.field(default_factory=_SourceOf)
+    data: SourceOnly = msgspec.field(default_factory=SourceOnly)
 
 
 class _Kept(msgspec.Struct, gc=False):
@@ -61,15 +57,11 @@ class _Kept(msgspec.Struct, gc=False):
     id: Scalar | msgspec.UnsetType = _UNSET
 
 
-class _AnyRow(msgspec.Struct, gc=False):
-    """Any object: for chunks in which no object can be an event (no `"type"` key)."""
-
-
 _SEEN = msgspec.json.Decoder(list[list[_Seen]])
 _HEADS = msgspec.json.Decoder(list[list[_Kept]])
-_ROWS = msgspec.json.Decoder(list[list[_AnyRow]])
+_ROWS = msgspec.json.Decoder(list[list[AnyRow]])
 _LENIENT = msgspec.json.Decoder(list[list[_Kept | int | float | str | bool | None]])
-_SOURCE = msgspec.json.Decoder(_SourceOf)
+_SOURCE = msgspec.json.Decoder(SourceOnly)
 _KIND_SOURCE = attrgetter("type", "data.source")
 _TIME = attrgetter("timestamp")
 

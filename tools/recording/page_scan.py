@@ -18,7 +18,6 @@ whatever the page holds (`page_rows` decodes a chunk).
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Generator, Iterator
 from typing import Any
@@ -52,6 +51,7 @@ _SEPARATORS = re.compile(rb"(?:[ \t\r\n,]|\][ \t\r\n]*,[ \t\r\n]*\[)+")
 # quotes are escaped inside strings, so this matches structure only. Spaced JSON too.
 _SEPARATORS_BACK = re.compile(rb"(?:[ \t\r\n,]|\[[ \t\r\n]*,[ \t\r\n]*\])+")  # reversed
 _TAIL = 64 * 1024
+_SMALL = 4096  # a piece this small is wrapped by joining (two small copies)
 _BETWEEN = frozenset(b" \t\r\n,[")  # what separators end with
 _START = re.compile(rb'\{\s*"type"\s*:\s*-?\d+\s*,\s*"(?:data|timestamp)"')
 
@@ -123,8 +123,9 @@ class PageScan(RowReader):
         self.segment += found.group().count(b"]")
         return found.end()
 
-    def _wrapped(self, first: int, after: int) -> bytearray:
-        """`page[first:after]` without its trailing separators, as `[[...]]` (one copy)."""
+    def _wrapped(self, first: int, after: int) -> bytes | bytearray:
+        """`page[first:after]` without its trailing separators, as `[[...]]` (a large piece
+        copied once)."""
         page = self.page
         while after > first and page[after - 1] in b" \t\r\n,":
             after -= 1
@@ -134,6 +135,8 @@ class PageScan(RowReader):
                 after -= 1
             after -= 1 if after > first and page[after - 1] == ord("]") else 0
         size = after - first
+        if size <= _SMALL:  # an event read on its own: joining is cheaper than a bytearray
+            return b"".join((b"[[", page[first:after], b"]]"))
         wrapped = bytearray(size + 4)  # allocated once: growing it would copy it
         wrapped[:2] = b"[["
         wrapped[2 : size + 2] = memoryview(page)[first:after]
@@ -163,15 +166,26 @@ class PageScan(RowReader):
 
     def _one_by_one(self, pos: int, stop: int) -> Iterator[tuple[int, Any]]:
         """Read `page[pos:stop]` event by event from the SDKs' event starts."""
-        found = (m.start() for m in _START.finditer(self.page, pos, stop))
-        starts = itertools.chain((pos,), (s for s in found if s != pos), (stop,))
-        for first, after in itertools.pairwise(starts):
-            self.look()
-            begin = self._separators(first, after)
-            if begin < after:
-                end = _piece_end(self.page, begin, after)
-                yield from self._piece(begin, end)
-                self.segment += self.page.count(b"]", end, after)  # the breaks after it
+        first = pos
+        for found in _START.finditer(self.page, pos, stop):
+            if found.start() > pos:
+                yield from self._between(first, found.start())
+                first = found.start()
+        yield from self._between(first, stop)
+
+    def _between(self, first: int, after: int) -> list[tuple[int, Any]]:
+        """The piece from `first` (an event's start, or separators before one) to `after`."""
+        self.look()
+        page = self.page
+        # an event's start (`{`) has no separators before it: not looked for
+        begin = first if first < after and page[first] == 0x7B else self._separators(first, after)
+        if begin >= after:
+            return []
+        end = _piece_end(page, begin, after)
+        events = self._piece(begin, end)
+        if after - end > 1:  # one byte stripped is a comma or a blank, never a break
+            self.segment += page.count(b"]", end, after)  # the breaks after it
+        return events
 
     def _piece(self, first: int, after: int) -> list[tuple[int, Any]]:
         """One event (or a run that did not split); if it does not decode, the events before
@@ -179,7 +193,8 @@ class PageScan(RowReader):
         try:
             return list(self.lenient_rows(self._wrapped(first, after)))
         except DECODING_ERRORS as exc:  # kept as text: its traceback holds the piece's copy
-            at, reason = _error_at(exc), _reason(exc)
+            text = str(exc)
+            at, reason = _error_at(text), _reason(exc, text)
         events: list[tuple[int, Any]] = []
         deep = reason == _DEEP
         last = None if deep else _last_cut(self.page, first, after if at is None else first + at)
@@ -205,8 +220,11 @@ _DEEP = "an event is nested deeper than the decoder allows"
 def _piece_end(page: bytes | bytearray, begin: int, after: int) -> int:
     """The end of the piece `page[begin:after]` before the separators (commas, segment
     breaks) that lead to the next event, read backwards over at most `_TAIL` bytes."""
-    if page[after - 1] not in _BETWEEN:
+    last = page[after - 1]
+    if last not in _BETWEEN:
         return after
+    if last == 0x2C and after - 2 >= begin and page[after - 2] not in _BETWEEN:
+        return after - 1  # `},{` as the SDKs write events: only the comma
     tail = bytes(page[max(begin, after - _TAIL) : after])[::-1]
     found = _SEPARATORS_BACK.match(tail)
     return after - found.end() if found is not None else after
@@ -255,9 +273,10 @@ def _skip_blank(page: bytes | bytearray, pos: int, end: int) -> int:
     return found.end() if found else pos
 
 
-def _error_at(exc: BaseException) -> int | None:
-    """Where in a piece msgspec found its error (the piece is decoded after `[[`)."""
-    found = _ERROR_AT.search(str(exc))
+def _error_at(text: str) -> int | None:
+    """Where in a piece msgspec found its error (`text`, its message; the piece is decoded
+    after `[[`)."""
+    found = _ERROR_AT.search(text)
     return max(int(found.group(1)) - 2, 0) if found else None
 
 
@@ -268,9 +287,9 @@ def _ran_out(exc: BaseException, length: int) -> bool:
     return "truncated" in text or (found is not None and int(found.group(1)) >= length - 2)
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException, text: str) -> str:
     if isinstance(exc, RecursionError):
         return _DEEP
-    if "Expected" in str(exc):
+    if "Expected" in text:
         return "an event is not an object with a number for its type"
     return "an event is not valid JSON"

@@ -104,7 +104,11 @@ class SegmentScan(PageScan):
     @malformed.setter
     def malformed(self, value: int) -> None:
         added, self._malformed = value - self._malformed, value
-        builder = self.builder(self.segment) if added > 0 else None
+        if added <= 0:
+            return
+        builder = self._open.get(self.first_segment if self.one else self.segment)
+        if builder is None:
+            builder = self.builder(self.segment)
         if builder is not None:
             builder.summary.skipped += added
             builder.summary.entries += added
@@ -173,7 +177,8 @@ class SegmentScan(PageScan):
 
     def lenient_rows(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:
         """One piece that did not decode as events: values that are not objects are each a
-        malformed event; raises one of the decoding errors on anything else."""
+        malformed event; raises one of the decoding errors on anything else, when called
+        (not a generator: a piece that does not decode, the common case here, costs less)."""
         try:
             decoded = _LENIENT.decode(wrapped)
         except msgspec.DecodeError:  # JSON allows lone surrogates, msgspec does not
@@ -181,6 +186,11 @@ class SegmentScan(PageScan):
             if len(mended) == len(wrapped):
                 raise
             decoded = _LENIENT.decode(mended)
+        return self._lenient(decoded, wrapped)
+
+    def _lenient(
+        self, decoded: list[list[Any]], wrapped: bytes | bytearray
+    ) -> Iterator[tuple[int, Any]]:
         self._settle()
         meta = self._may_be_metadata(wrapped)
         base = self.segment

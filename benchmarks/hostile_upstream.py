@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import re
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from typing import Any
 import anyio
 from mcp import Client
 
+from benchmarks.machine import memory, reset_peak
 from sentry_replays_mcp.server.app import build_server
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.tools.api.decoding import Unreadable, decode_large
@@ -62,15 +62,6 @@ server.serve_forever()
 TARGET_MS = 100.0
 TARGET_MB_S = 20.0  # decoding throughput, MB of body a CPU second
 BASELINE = 500  # tools/list calls before the hostile call, alone
-
-
-def _status(field: str) -> int | None:
-    found = re.search(rf"^{field}:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.M)
-    return int(found.group(1)) * 1024 if found else None
-
-
-def _reset_peak() -> None:
-    Path("/proc/self/clear_refs").write_text("5")
 
 
 def bodies() -> dict[str, Case]:
@@ -161,10 +152,10 @@ def main() -> int:
                 continue
             process, url = serve(case.body, Path(folder))
             try:
-                before = _status("VmRSS") or 0
-                _reset_peak()
+                before = memory().get("VmRSS", 0)
+                reset_peak()
                 found = anyio.run(measure, url, case)
-                found["peak_growth_mb"] = ((_status("VmHWM") or 0) - before) / 1e6
+                found["peak_growth_mb"] = (memory().get("VmHWM", 0) - before) / 1e6
             finally:
                 process.kill()
                 process.wait(10)

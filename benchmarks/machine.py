@@ -41,3 +41,19 @@ def machine() -> str:
         f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
         f"{platform.system()}, load average {load}"
     )
+
+
+def memory(pid: int | str = "self") -> dict[str, int]:
+    """A process's resident memory now (`VmRSS`) and at its peak (`VmHWM`), in bytes (Linux)."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            fields[key] = int(value.split()[0]) * 1024
+    return fields
+
+
+def reset_peak(pid: int | str = "self") -> None:
+    """Reset a process's `VmHWM` to its current RSS, so that the next peak is the call's."""
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/clear_refs").write_text("5")

@@ -48,7 +48,7 @@ import httpx2  # noqa: E402
 
 from benchmarks.common import OURS  # noqa: E402
 from benchmarks.load import cpu_seconds, http_server  # noqa: E402
-from benchmarks.machine import machine  # noqa: E402
+from benchmarks.machine import machine, memory, reset_peak  # noqa: E402
 from benchmarks.recording_pages import MB, T0, fill, normal, shapes, tiny  # noqa: E402
 from benchmarks.summarize_long_replay import (  # noqa: E402
     START_TIMEOUT,
@@ -90,28 +90,14 @@ def download_seconds(url: str, token: str, runs: int) -> float:
     return statistics.median(times)
 
 
-def _status(pid: int) -> dict[str, int]:
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
-            fields[key] = int(value.split()[0]) * 1024
-    return fields
-
-
-def _reset_peak(pid: int) -> None:
-    with contextlib.suppress(OSError):
-        Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets VmHWM to the current RSS
-
-
 async def end_to_end(url: str, pid: int, replay_id: str, every: float) -> dict[str, Any]:
     """`summarize_replay` in one session while another lists tools; times, RSS, result."""
     from mcp import Client
 
     async with Client(url, read_timeout_seconds=CALL_TIMEOUT) as one, Client(url) as other:
         await other.list_tools()
-        _reset_peak(pid)
-        before = _status(pid)
+        reset_peak(pid)
+        before = memory(pid)
         cpu = cpu_seconds(pid) or 0.0
         waits: list[float] = []
         done = anyio.Event()
@@ -140,7 +126,7 @@ async def end_to_end(url: str, pid: int, replay_id: str, every: float) -> dict[s
             async with anyio.create_task_group() as group:
                 group.start_soon(call)
                 group.start_soon(watch)
-        after = _status(pid)
+        after = memory(pid)
         outcome["server_cpu"] = (cpu_seconds(pid) or 0.0) - cpu
     growth = after.get("VmHWM", 0) - before.get("VmRSS", 0)
     return {

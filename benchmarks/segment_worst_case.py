@@ -42,14 +42,9 @@ import httpx2  # noqa: E402
 
 from benchmarks.common import OURS  # noqa: E402
 from benchmarks.load import cpu_seconds, http_server  # noqa: E402
+from benchmarks.machine import machine, memory, reset_peak  # noqa: E402
 from benchmarks.recording_pages import MB, fill, shapes, tiny  # noqa: E402
-from benchmarks.recording_worst_case import (  # noqa: E402
-    CALL_TIMEOUT,
-    _reset_peak,
-    _status,
-    demo_process,
-    machine,
-)
+from benchmarks.recording_worst_case import CALL_TIMEOUT, demo_process  # noqa: E402
 
 LIST, ONE = "recording-segments/$", "recording-segments/0/$"  # literal text
 BEFORE_LIMIT = 120.0
@@ -112,8 +107,8 @@ async def end_to_end(url: str, pid: int, tool: str, args: dict[str, Any], every:
 
     async with Client(url, read_timeout_seconds=CALL_TIMEOUT) as one, Client(url) as other:
         await other.list_tools()
-        _reset_peak(pid)
-        before, cpu = _status(pid), cpu_seconds(pid) or 0.0
+        reset_peak(pid)
+        before, cpu = memory(pid), cpu_seconds(pid) or 0.0
         waits: list[float] = []
         done = anyio.Event()
         outcome: dict[str, Any] = {}
@@ -140,7 +135,7 @@ async def end_to_end(url: str, pid: int, tool: str, args: dict[str, Any], every:
             async with anyio.create_task_group() as group:
                 group.start_soon(call)
                 group.start_soon(watch)
-        after = _status(pid)
+        after = memory(pid)
         outcome["server_cpu"] = (cpu_seconds(pid) or 0.0) - cpu
     return outcome | {
         "rss_growth": after.get("VmHWM", 0) - before.get("VmRSS", 0),

@@ -14,6 +14,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, InputRequiredResult
 
+from sentry_replays_mcp.server.client_logs import enable_client_logs
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
 from sentry_replays_mcp.tools.kit.state import ToolState
@@ -170,4 +171,5 @@ def build_server(
         tools=build_tools(ALL_TOOLS, read_only=settings.read_only),
         withheld=withheld,
     )
+    enable_client_logs(server)
     return server

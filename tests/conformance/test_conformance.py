@@ -1,0 +1,90 @@
+"""The official MCP conformance suite against the real program on streamable HTTP (`--demo`,
+127.0.0.1, port 0): every server scenario that applies to a server with our features passes
+(initialize, ping, logging, tools-list, completion, resources-list, prompts-list, DNS-rebinding
+protection, several SSE streams at once), and every scenario listed as not applicable in
+`baseline.toml` ends as the baseline says, with one reason each.
+
+The suite and Node 22 are installed once into `.cache/conformance` (see `suite.py`); without
+npm the test skips, unless REQUIRE_CONFORMANCE=1 (as in CI).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conformance.suite import INSTALL_TIMEOUT, RUN_TIMEOUT, Outcome, ensure_suite, run_suite
+from tests.e2e.program import Running, running_server
+
+pytestmark = pytest.mark.timeout(INSTALL_TIMEOUT + RUN_TIMEOUT + 60)
+
+BASELINE = Path(__file__).with_name("baseline.toml")
+# What must pass, named here too so that a scenario the suite renamed or dropped is noticed.
+APPLICABLE = frozenset(
+    {
+        "server-initialize",
+        "ping",
+        "logging-set-level",
+        "tools-list",
+        "completion-complete",
+        "resources-list",
+        "prompts-list",
+        "dns-rebinding-protection",
+        "server-sse-multiple-streams",
+    }
+)
+
+
+def baseline() -> dict[str, dict[str, str]]:
+    entries = tomllib.loads(BASELINE.read_text())
+    for name, entry in entries.items():
+        assert entry.get("expect") in ("pass", "fail"), f"{name}: expect is 'pass' or 'fail'"
+        assert str(entry.get("reason", "")).strip(), f"{name}: a reason is needed"
+    return entries
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Running]:
+    with running_server("streamable-http") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def results(server: Running, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
+    node, main = ensure_suite()
+    outcomes, run = run_suite(node, main, server.endpoint, tmp_path_factory.mktemp("conformance"))
+    assert outcomes, f"the suite wrote no results (exit {run.returncode}):\n{run.stdout[-3000:]}"
+    return outcomes
+
+
+def test_the_baseline_names_scenarios_apart_from_the_applicable_ones():
+    assert not APPLICABLE & baseline().keys()
+
+
+def test_every_applicable_scenario_passes(results: dict[str, Outcome]):
+    expected = {name for name in results if name not in baseline()}
+    assert expected == APPLICABLE, "the suite's scenarios changed: review baseline.toml"
+    failed = {name: results[name].failures for name in sorted(APPLICABLE - _passed(results))}
+    assert not failed, f"applicable scenarios failed: {failed}"
+
+
+def test_every_baseline_entry_ends_as_expected(results: dict[str, Outcome]):
+    unknown = sorted(baseline().keys() - results.keys())
+    assert not unknown, f"baseline entries the suite does not have: {unknown}"
+    surprises = {
+        name: f"expected to {entry['expect']}, but it {_ended(results[name])}"
+        for name, entry in baseline().items()
+        if results[name].passed != (entry["expect"] == "pass")
+    }
+    assert not surprises, f"baseline.toml is out of date: {surprises}"
+
+
+def _passed(results: dict[str, Outcome]) -> set[str]:
+    return {name for name, outcome in results.items() if outcome.passed}
+
+
+def _ended(outcome: Outcome) -> str:
+    return "passed" if outcome.passed else f"failed: {outcome.failures}"

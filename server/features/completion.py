@@ -33,6 +33,7 @@ log = logging.getLogger("sentry_replays_mcp.completion")
 COMPLETION_TTL = 45.0
 MAX_VALUES = 100  # the spec's limit per completion
 RECENT_REPLAYS = 100
+Listing = tuple[list[str], bool]  # values, and whether they are all Sentry has
 KINDS = {
     "organization": "organizations",
     "project": "projects",
@@ -47,7 +48,7 @@ class Completer:
     def __init__(self, prompts: set[str], templates: set[str]) -> None:
         self._prompts = prompts
         self._templates = templates
-        self.cache: SharedFetches[list[str]] = SharedFetches(COMPLETION_TTL)
+        self.cache: SharedFetches[Listing] = SharedFetches(COMPLETION_TTL)
 
     def _ours(self, ref: Any) -> bool:
         if isinstance(ref, PromptReference):
@@ -60,30 +61,32 @@ class Completer:
             return CompleteResult(completion=Completion(values=[], total=0, has_more=False))
         given = (params.context.arguments if params.context else None) or {}
         org = _organization(state, given.get("organization"))
-        candidates = await self._candidates(state, kind, org)
+        candidates, whole = await self._candidates(state, kind, org)
         prefix = params.argument.value.strip().lower()
         matched = [v for v in candidates if v.lower().startswith(prefix)]
+        # When Sentry had more than the one page read, there may be more matches than counted.
         return CompleteResult(
             completion=Completion(
                 values=matched[:MAX_VALUES],
-                total=len(matched),
-                has_more=len(matched) > MAX_VALUES,
+                total=len(matched) if whole else None,
+                has_more=len(matched) > MAX_VALUES or not whole,
             )
         )
 
-    async def _candidates(self, state: ToolState, kind: str, org: str | None) -> list[str]:
+    async def _candidates(self, state: ToolState, kind: str, org: str | None) -> Listing:
+        """The values to match, and whether they are all there are (one page was read)."""
         if kind == "organizations":
             found = await self._fetched(kind, None, lambda: _organizations(state))
-            return found or ([org] if org else [])
+            return found or ([org] if org else [], True)
         if org is None:
-            return []
+            return [], True
         fetch = _projects if kind == "projects" else _replays
-        return await self._fetched(kind, org, lambda: fetch(state, org)) or []
+        return await self._fetched(kind, org, lambda: fetch(state, org)) or ([], True)
 
     async def _fetched(
-        self, kind: str, org: str | None, fetch: Callable[[], Awaitable[list[str]]]
-    ) -> list[str] | None:
-        async def logged() -> list[str]:
+        self, kind: str, org: str | None, fetch: Callable[[], Awaitable[Listing]]
+    ) -> Listing | None:
+        async def logged() -> Listing:
             try:
                 return await fetch()
             except SentryError as error:
@@ -104,14 +107,16 @@ def _organization(state: ToolState, given: str | None) -> str | None:
     return None
 
 
-async def _organizations(state: ToolState) -> list[str]:
-    return [row.slug for row in await directory.organizations(state.client) if row.slug]
+async def _organizations(state: ToolState) -> Listing:
+    rows, whole = await directory.organizations(state.client)
+    return [row.slug for row in rows if row.slug], whole
 
 
-async def _projects(state: ToolState, org: str) -> list[str]:
-    return [row.slug for row in await directory.projects(state.client, org) if row.slug]
+async def _projects(state: ToolState, org: str) -> Listing:
+    rows, whole = await directory.projects(state.client, org)
+    return [row.slug for row in rows if row.slug], whole
 
 
-async def _replays(state: ToolState, org: str) -> list[str]:
+async def _replays(state: ToolState, org: str) -> Listing:
     page = await state.client.list_replays(org, per_page=RECENT_REPLAYS, sort="-started_at")
-    return [replay.id for replay in page.items if replay.id]
+    return [replay.id for replay in page.items if replay.id], page.next_cursor is None

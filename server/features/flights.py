@@ -5,12 +5,15 @@ next caller tries again."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
 import anyio
+
+log = logging.getLogger("sentry_replays_mcp.completion")
 
 T = TypeVar("T")
 MAX_KEYS = 256
@@ -46,6 +49,7 @@ class SharedFetches(Generic[T]):
             flight.value = await fetch()
             self._keep(key, flight.value)
         except Exception:
+            log.debug("fetch for %r failed", key, exc_info=True)
             flight.value = None
         finally:
             del self._flights[key]

@@ -28,18 +28,20 @@ class Listed(Lenient):
     name: OptStr = None
 
 
-async def organizations(client: SentryClient) -> list[Listed]:
-    """The organizations the token can see (first page)."""
+async def organizations(client: SentryClient) -> tuple[list[Listed], bool]:
+    """The organizations the token can see (first page), and whether that is all of them."""
     params = [("per_page", str(PER_PAGE))]
     answer = await client._call("list_organizations", {}, "organizations", params)
-    return [row for row in client._page(Listed, answer).items if row.slug]
+    page = client._page(Listed, answer)
+    return [row for row in page.items if row.slug], page.next_cursor is None
 
 
-async def projects(client: SentryClient, organization: str) -> list[Listed]:
-    """The organization's projects (first page)."""
+async def projects(client: SentryClient, organization: str) -> tuple[list[Listed], bool]:
+    """The organization's projects (first page), and whether that is all of them."""
     org = ids.organization(organization)
     params = [("per_page", str(PER_PAGE))]
     answer = await client._call(
         "list_projects", {"org": org}, f"projects in organization '{org}'", params
     )
-    return [row for row in client._page(Listed, answer).items if row.slug]
+    page = client._page(Listed, answer)
+    return [row for row in page.items if row.slug], page.next_cursor is None

@@ -16,6 +16,7 @@ from mcp.types import CallToolResult, InputRequiredResult
 
 from sentry_replays_mcp.server.client_logs import enable_client_logs
 from sentry_replays_mcp.server.config import Settings
+from sentry_replays_mcp.server.features import FeatureServer, install
 from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
 from sentry_replays_mcp.tools.kit.state import ToolState
 
@@ -131,7 +132,7 @@ READ_ONLY_REFUSAL = (
 )
 
 
-class ReplayServer(MCPServer[ToolState]):
+class ReplayServer(FeatureServer):
     """The SDK's server, except that a tool left out by read-only mode is refused with the
     reason rather than as an unknown tool."""
 
@@ -171,5 +172,6 @@ def build_server(
         tools=build_tools(ALL_TOOLS, read_only=settings.read_only),
         withheld=withheld,
     )
+    install(server, settings.organization or (DEMO_ORGANIZATION if settings.demo else None))
     enable_client_logs(server)
     return server

@@ -31,7 +31,6 @@ from mcp.types import (
     LoggingMessageNotificationParams,
     SetLevelRequestParams,
 )
-from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from sentry_replays_mcp.server.logs import scrub
 from sentry_replays_mcp.tools.api.notices import NoticeLevel, Sender, notices_to
@@ -68,7 +67,7 @@ async def set_level(
 def levels_for(ctx: ServerRequestContext[Any, Any]) -> frozenset[LoggingLevel]:
     """The levels this request's notices may be sent at."""
     allowed = allowed_log_levels(ctx.protocol_version, ctx.meta)
-    if ctx.protocol_version in MODERN_PROTOCOL_VERSIONS:
+    if not allowed_log_levels(ctx.protocol_version, None):  # 2026-07-28 and later
         return allowed  # the request's own opt-in decides (none: nothing)
     state = _session_state(ctx) or {}
     floor = LEVELS.index(state.get(_LEVEL_KEY, DEFAULT_LEVEL))

@@ -182,3 +182,69 @@ async def test_a_failing_sender_does_not_fail_the_call():
 
     with notices_to(broken):
         await notify("warning", "still fine")  # must not raise
+
+
+async def test_over_streamable_http_the_warning_rides_the_calls_stream(sentry):
+    """The program's own HTTP app (in process, through httpx2's ASGI transport), a
+    handshake-era session: the notice arrives on the POST's SSE stream, before the result."""
+    import httpx2
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    from sentry_replays_mcp.server.config import Settings
+    from sentry_replays_mcp.server.http import http_app
+
+    server = build_for(sentry)
+    app = http_app(server, Settings(transport="streamable-http"))
+    heard = Heard()
+    base = "http://127.0.0.1:8000"
+    async with (
+        server.session_manager.run(),
+        httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=base) as http,
+        streamable_http_client(f"{base}/mcp", http_client=http) as (read, write),
+        ClientSession(read, write, logging_callback=heard) as session,
+    ):
+        await session.initialize()
+        rate_limit_once(sentry)
+        first = await session.call_tool("list_replays", {"limit": 1})
+        told = list(heard.messages)
+        await session.set_logging_level("error")
+        rate_limit_once(sentry)
+        await session.call_tool("list_replays", {"limit": 1})
+    assert not first.is_error
+    assert [m.level for m in told] == ["warning"], "told by the time the result arrived"
+    assert str(told[0].data).startswith(RATE_LIMITED)
+    assert rate_limited(sentry) == 2 and len(heard.messages) == 1
+
+
+async def test_a_server_error_retried_is_told_as_info(sentry):
+    sentry.faults.add(path=LIST, status=503)
+    heard = Heard()
+    async with Client(build_for(sentry), mode="legacy", logging_callback=heard) as client:
+        result = await client.call_tool("list_replays", {"limit": 1})
+    assert not result.is_error, text_of(result)
+    (told,) = heard.at("info")
+    assert told.startswith("Sentry failed to list replays (unreachable or a server error); ")
+    assert heard.at("warning") == []
+
+
+async def test_a_recording_longer_than_the_page_cap_is_a_warning(sentry):
+    from sentry_replays_mcp.tools.kit.reading import MAX_PAGES
+
+    sentry.faults.add(
+        path=r"recording-segments/$",
+        status=200,
+        times=None,
+        body=[[{"type": 4, "timestamp": 1, "data": {"href": "https://x/"}}]],
+        headers={"Link": '<http://x/?cursor=0:1:0>; rel="next"; results="true"; cursor="0:1:0"'},
+    )
+    heard = Heard()
+    async with Client(build_for(sentry), mode="legacy", logging_callback=heard) as client:
+        result = await client.call_tool("summarize_replay", {"replay_id": sentry.story_replay_id})
+    assert not result.is_error, text_of(result)
+    pages = sum(1 for r in sentry.requests if r.path.endswith("recording-segments/"))
+    assert pages == MAX_PAGES
+    assert heard.at("warning") == [
+        f"Replay {sentry.story_replay_id}: its recording has more than {MAX_PAGES} pages of "
+        f"segments; only the first {MAX_PAGES} were read."
+    ]

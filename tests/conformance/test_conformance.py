@@ -46,6 +46,12 @@ def baseline() -> dict[str, dict[str, str]]:
     return entries
 
 
+@pytest.fixture(scope="session")
+def suite() -> tuple[str, Path]:
+    """(node, the suite's script), installed once; before any server is started."""
+    return ensure_suite()
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[Running]:
     with running_server("streamable-http") as running:
@@ -53,8 +59,10 @@ def server() -> Iterator[Running]:
 
 
 @pytest.fixture(scope="module")
-def results(server: Running, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
-    node, main = ensure_suite()
+def results(
+    suite: tuple[str, Path], server: Running, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Outcome]:
+    node, main = suite
     outcomes, run = run_suite(node, main, server.endpoint, tmp_path_factory.mktemp("conformance"))
     assert outcomes, f"the suite wrote no results (exit {run.returncode}):\n{run.stdout[-3000:]}"
     return outcomes

@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.program import INSTALL_TIMEOUT, KNOWN_REPLAY, ensure_inspector, run_and_wait
+from tests.e2e.program import (
+    INSPECTOR_PACKAGE,
+    INSTALL_TIMEOUT,
+    KNOWN_REPLAY,
+    ensure_inspector,
+    run_and_wait,
+)
+from tests.readme import blocks, command_line, section
 
 pytestmark = pytest.mark.timeout(INSTALL_TIMEOUT + 120)
 TARGET = [str(Path(sys.executable).parent / "sentry-replays-mcp"), "--demo"]
@@ -77,3 +84,12 @@ def test_the_resources_are_listed_and_read(inspector: Path):
         inspector, "--method", "resources/read", "--uri", "sentry-replay://acme/recent"
     )
     assert "replays (organization acme" in recent["contents"][0]["text"]
+
+
+def test_the_readme_recipe_prints_what_the_readme_shows(inspector: Path):
+    text = section("Prompts, resources and completion")
+    recipe = command_line(blocks(text, "sh")[0])
+    assert recipe[:4] == ["npx", "-y", INSPECTOR_PACKAGE, "--cli"], recipe
+    assert recipe[4:6] == [".venv/bin/sentry-replays-mcp", "--demo"], recipe
+    printed = inspect(inspector, *recipe[6:])
+    assert printed == json.loads(blocks(text, "json")[0])

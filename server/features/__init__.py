@@ -18,6 +18,8 @@ from mcp.types import (
 )
 from mcp.types import Resource as ListedResource
 
+from sentry_replays_mcp.tools.api import ids
+from sentry_replays_mcp.tools.api.errors import SentryError
 from sentry_replays_mcp.tools.kit.state import ToolState
 
 from .completion import Completer
@@ -99,7 +101,10 @@ def install(server: FeatureServer, organization: str | None) -> None:
             description=template["description"],
             mime_type=MARKDOWN,
         )(template["fn"])
-    server.listed_organization = organization
+    try:
+        server.listed_organization = ids.organization(organization) if organization else None
+    except SentryError:  # a malformed default is refused by the tools; nothing to list
+        server.listed_organization = None
     completer = Completer({p.name for p in PROMPTS}, {t["uri"] for t in TEMPLATES})
 
     async def complete(ctx: Any, params: CompleteRequestParams) -> CompleteResult:

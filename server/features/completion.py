@@ -107,16 +107,28 @@ def _organization(state: ToolState, given: str | None) -> str | None:
     return None
 
 
+def _valid(values: list[str | None], check: Callable[[str], str]) -> list[str]:
+    """The values that are what they claim to be (Sentry's answers are untrusted: only a
+    well-formed slug or id is offered), without repeats."""
+    kept = []
+    for value in values:
+        try:
+            kept.append(check(value or ""))
+        except SentryError:
+            continue
+    return list(dict.fromkeys(kept))
+
+
 async def _organizations(state: ToolState) -> Listing:
     rows, whole = await directory.organizations(state.client)
-    return [row.slug for row in rows if row.slug], whole
+    return _valid([row.slug for row in rows], ids.organization), whole
 
 
 async def _projects(state: ToolState, org: str) -> Listing:
     rows, whole = await directory.projects(state.client, org)
-    return [row.slug for row in rows if row.slug], whole
+    return _valid([row.slug for row in rows], ids.project), whole
 
 
 async def _replays(state: ToolState, org: str) -> Listing:
     page = await state.client.list_replays(org, per_page=RECENT_REPLAYS, sort="-started_at")
-    return [replay.id for replay in page.items if replay.id], page.next_cursor is None
+    return _valid([replay.id for replay in page.items], ids.replay), page.next_cursor is None

@@ -79,7 +79,9 @@ async def test_a_prompt_names_the_tools_and_the_checked_arguments(client: Client
     assert f'list_replays with issue_id={ISSUE}, organization="acme"' in text
     assert "summarize_replay" in text
     dashed = "cbbda838-9eee-4da3-b0c1-e7feeaf5b7a7"
-    explain = await client.get_prompt("explain_replay", {"replay": dashed, "organization": "acme-eu"})
+    explain = await client.get_prompt(
+        "explain_replay", {"replay": dashed, "organization": "acme-eu"}
+    )
     text = explain.messages[0].content.text  # type: ignore[union-attr]
     assert f'get_replay with replay_id="{REPLAY}" and organization="acme-eu"' in text
     triage = await client.get_prompt("triage_frustration", {})
@@ -92,7 +94,11 @@ async def test_a_prompt_names_the_tools_and_the_checked_arguments(client: Client
     ("name", "arguments", "sentence"),
     [
         ("investigate_issue", {"issue_id": "WEB-1A"}, "Invalid issue_id 'WEB-1A': use the numeric"),
-        ("investigate_issue", {"issue_id": "4711", "organization": "acme/.."}, "Invalid organization"),
+        (
+            "investigate_issue",
+            {"issue_id": "4711", "organization": "acme/.."},
+            "Invalid organization",
+        ),
         ("triage_frustration", {"project": "Web Frontend"}, "Invalid project 'Web Frontend'"),
         ("triage_frustration", {"stats_period": "2 weeks"}, "Invalid stats_period '2 weeks'"),
         ("explain_replay", {"replay": "not-a-replay"}, "Invalid replay id 'not-a-replay'"),

@@ -48,9 +48,7 @@ async def test_the_templates_and_the_default_organizations_newest_replays_are_li
     assert listed[0].title == "Newest replays of acme"
 
 
-async def test_a_replay_reads_as_its_summary_and_its_facts(
-    client: Client, fixed_demo: DemoSentry
-):
+async def test_a_replay_reads_as_its_summary_and_its_facts(client: Client, fixed_demo: DemoSentry):
     replay = fixed_demo.story_replay_id
     uri = f"sentry-replay://acme/{replay}"
     read = await client.read_resource(uri)
@@ -87,7 +85,12 @@ async def test_the_newest_replays_read_as_list_replays_text(client: Client):
             "Sentry found no replay 00000000000000000000000000000000",
             True,
         ),
-        ("sentry-replay://nope/recent", INVALID_PARAMS, "Sentry does not know the organization", True),
+        (
+            "sentry-replay://nope/recent",
+            INVALID_PARAMS,
+            "Sentry does not know the organization",
+            True,
+        ),
         ("sentry-replay://acme", INVALID_PARAMS, "Unknown resource", False),
     ],
 )

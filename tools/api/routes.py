@@ -37,9 +37,7 @@ ROUTES: dict[str, Route] = {
     ),
     "list_replays": Route("GET", ("organizations/{org}/replays/",), "org:read", "list replays"),
     "list_organizations": Route("GET", ("organizations/",), "org:read", "list organizations"),
-    "list_projects": Route(
-        "GET", ("organizations/{org}/projects/",), "project:read", "list projects"
-    ),
+    "list_projects": Route("GET", ("organizations/{org}/projects/",), "org:read", "list projects"),
     "get_replay": Route(
         "GET",
         ("organizations/{org}/" + _REPLAY, _PROJECT_REPLAY),

@@ -50,7 +50,8 @@ def stage(staging: Path) -> None:
         shutil.copy2(ROOT / name, staging / name)
     for package in PACKAGES:
         shutil.copytree(ROOT / package, staging / package, ignore=SKIPPED)
-    (staging / "pyproject.toml").write_text(runtime_pyproject((ROOT / "pyproject.toml").read_text()))
+    pyproject = runtime_pyproject((ROOT / "pyproject.toml").read_text())
+    (staging / "pyproject.toml").write_text(pyproject)
 
 
 def check_manifest() -> None:

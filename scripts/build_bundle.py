@@ -38,7 +38,7 @@ def runtime_pyproject(text: str) -> str:
     trimmed, count = OPTIONAL_TABLE.subn("", text)
     if count != 1 or "optional-dependencies" in trimmed:
         raise SystemExit("pyproject.toml: expected one [project.optional-dependencies] table")
-    return trimmed.replace('"sentry-replays-mcp[test]",\n', "")
+    return trimmed
 
 
 def stage(staging: Path) -> None:

@@ -25,6 +25,8 @@ MANIFEST = ROOT / "manifest.json"
 # The script the bundle starts (its path inside the bundle is the same as in the checkout).
 ENTRY_POINT = "scripts/bundle_entry.py"
 PRIVACY_POLICY = "https://sentry.io/privacy/"
+# The project's home, as in server.json (the MCP Registry entry).
+REPOSITORY = "https://github.com/sentry-replays-mcp/sentry-replays-mcp"
 
 LONG_DESCRIPTION = """\
 Ask about your users' sessions in plain language: which replays show rage clicks on checkout,
@@ -103,8 +105,11 @@ def build_manifest() -> dict[str, Any]:
         "display_name": "Sentry Replays",
         "version": project["version"],
         "description": project["description"],
-        "long_description": LONG_DESCRIPTION,
+        "long_description": "\n\n".join(
+            " ".join(p.split()) for p in LONG_DESCRIPTION.split("\n\n")
+        ),
         "author": {"name": "The sentry-replays-mcp authors"},
+        "repository": {"type": "git", "url": REPOSITORY},
         "server": {
             "type": "uv",
             "entry_point": ENTRY_POINT,

@@ -58,6 +58,7 @@ def test_the_manifest_lists_the_servers_tools_and_version():
     assert MANIFEST["name"] == PROJECT["name"]
     assert MANIFEST["compatibility"]["runtimes"]["python"] == PROJECT["requires-python"]
     assert "prompts" not in MANIFEST and not MANIFEST.get("tools_generated")
+    assert MANIFEST["repository"]["url"] == read_json(ROOT / "server.json")["repository"]["url"]
 
 
 def test_the_settings_screen_maps_onto_the_servers_environment():

@@ -15,6 +15,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, InputRequiredResult
 
 from sentry_replays_mcp.server.config import Settings
+from sentry_replays_mcp.server.features import FeatureServer, install
 from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
 from sentry_replays_mcp.tools.kit.state import ToolState
 
@@ -130,7 +131,7 @@ READ_ONLY_REFUSAL = (
 )
 
 
-class ReplayServer(MCPServer[ToolState]):
+class ReplayServer(FeatureServer):
     """The SDK's server, except that a tool left out by read-only mode is refused with the
     reason rather than as an unknown tool."""
 
@@ -170,4 +171,5 @@ def build_server(
         tools=build_tools(ALL_TOOLS, read_only=settings.read_only),
         withheld=withheld,
     )
+    install(server, settings.organization or (DEMO_ORGANIZATION if settings.demo else None))
     return server

@@ -178,13 +178,38 @@ async def organization(ctx: Ctx, org: str) -> Response:
     return json_response(second_region.organization_json(ctx.demo, ctx.request))
 
 
+async def organizations(ctx: Ctx) -> Response:
+    """The token's organizations (src/sentry/api/endpoints/organization_index.py, serialized
+    by src/sentry/api/serializers/models/organization.py; trimmed to the keys read)."""
+    rows = [
+        {"id": data.organization_id, "slug": data.organization, "name": name}
+        for data, name in ((ctx.demo.data, "Acme"), (ctx.demo.region_data, "Acme EU"))
+    ]
+    page, headers = ctx.page(rows)
+    return json_response(page, headers=headers)
+
+
+async def projects(ctx: Ctx, org: str) -> Response:
+    """The organization's projects (src/sentry/api/endpoints/organization_projects.py,
+    serialized by src/sentry/api/serializers/models/project.py; trimmed to the keys read)."""
+    resolve_org(ctx, org)
+    rows = [
+        {"id": p.id, "slug": p.slug, "name": p.name, "platform": p.platform}
+        for p in ctx.demo.data.projects
+    ]
+    page, headers = ctx.page(rows)
+    return json_response(page, headers=headers)
+
+
 async def replay_count(ctx: Ctx, org: str) -> Response:
     resolve_org(ctx, org)
     return json_response(logic.replay_counts(ctx))
 
 
 ROUTES: list[tuple[str, dict[str, Any]]] = [
+    (r"^organizations/$", {"GET": organizations}),
     (rf"^{ORG}/$", {"GET": organization}),
+    (rf"^{ORG}/projects/$", {"GET": projects}),
     (rf"^{ORG}/replays/$", {"GET": list_replays}),
     (rf"^{ORG}/replays/{RID}/$", {"GET": org_replay}),
     (rf"^{ORG}/replay-selectors/$", {"GET": selectors}),

@@ -36,6 +36,8 @@ ROUTES: dict[str, Route] = {
         "GET", ("organizations/{org}/",), "org:read", "read the organization"
     ),
     "list_replays": Route("GET", ("organizations/{org}/replays/",), "org:read", "list replays"),
+    "list_organizations": Route("GET", ("organizations/",), "org:read", "list organizations"),
+    "list_projects": Route("GET", ("organizations/{org}/projects/",), "org:read", "list projects"),
     "get_replay": Route(
         "GET",
         ("organizations/{org}/" + _REPLAY, _PROJECT_REPLAY),

@@ -16,6 +16,7 @@ from mcp.types import CallToolResult, InputRequiredResult
 
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
+from sentry_replays_mcp.tools.kit.scopes import Scopes
 from sentry_replays_mcp.tools.kit.state import ToolState
 
 if TYPE_CHECKING:
@@ -78,12 +79,14 @@ class SharedState:
                 project=settings.project,
                 demo=True,
                 clock=self._clock,
+                scopes=Scopes(settings.allowed_orgs, settings.allowed_projects),
             )
         return ToolState(
             self._sentry_client,
             organization=settings.organization,
             project=settings.project,
             clock=self._clock,
+            scopes=Scopes(settings.allowed_orgs, settings.allowed_projects),
         )
 
     def _sentry_client(self) -> SentryClient:

@@ -16,6 +16,7 @@ from . import logic, second_region, shapes
 from . import query as q
 from .events_meta import replays_events_meta
 from .logic import candidates, find_replay, resolve_org, resolve_project
+from .project_list import organization_projects
 from .web import ApiError, Ctx, detail, empty, json_response
 
 ORG = r"organizations/(?P<org>[^/]+)"
@@ -185,6 +186,7 @@ async def replay_count(ctx: Ctx, org: str) -> Response:
 
 ROUTES: list[tuple[str, dict[str, Any]]] = [
     (rf"^{ORG}/$", {"GET": organization}),
+    (rf"^{ORG}/projects/$", {"GET": organization_projects}),
     (rf"^{ORG}/replays/$", {"GET": list_replays}),
     (rf"^{ORG}/replays/{RID}/$", {"GET": org_replay}),
     (rf"^{ORG}/replay-selectors/$", {"GET": selectors}),

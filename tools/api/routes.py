@@ -36,6 +36,10 @@ ROUTES: dict[str, Route] = {
         "GET", ("organizations/{org}/",), "org:read", "read the organization"
     ),
     "list_replays": Route("GET", ("organizations/{org}/replays/",), "org:read", "list replays"),
+    # the organization's projects (ids and slugs), for --allow-project
+    "list_projects": Route(
+        "GET", ("organizations/{org}/projects/",), "org:read", "list the organization's projects"
+    ),
     "get_replay": Route(
         "GET",
         ("organizations/{org}/" + _REPLAY, _PROJECT_REPLAY),

@@ -212,7 +212,7 @@ async def list_selectors(
     lines += _selector_table(rows, by_project) if rows else []
     if not rows:
         lines.append("None found. Widen stats_period or drop the query.")
-    lines += [line for line in [state.scopes.hidden_line(hidden, "selector")] if line]
+    lines += state.scopes.hidden_lines(hidden, "selector")
     if next_cursor:
         again: dict[str, object] = {
             "organization": organization,

@@ -167,8 +167,7 @@ async def list_replays(
     filters(projects, environments, period, _iso(start), _iso(end))
     window = f"{start} to {end}" if start or end else f"last {period}"
     scopes, by_id = state.scopes, issues is not None or wanted is not None
-    if not (by_id and not projects):  # by id: every project asked, rows outside dropped below
-        projects = await scopes.project_filter(state.client, org, projects)
+    projects = await scopes.project_filter(state.client, org, projects, every=by_id)
     found = None
     if issues is not None:
         found = await ln.linked_replays(
@@ -209,7 +208,7 @@ async def list_replays(
     if found is not None:
         lines[1:1] = ln.issue_lines(found, window)
     lines += [line_of(row, common, state.now()) for row in rows]
-    lines += [line for line in [scopes.hidden_line(hidden)] if line]
+    lines += scopes.hidden_lines(hidden)
     again: dict[str, object] = {
         "organization": organization, "project": project, "environment": environment,
         "query": query, "issue_id": issue_id, "replay_ids": replay_ids,

@@ -111,11 +111,12 @@ class Scopes:
             raise self._refusal(project)
 
     async def project_filter(
-        self, client: SentryClient, org: str, given: Sequence[str]
+        self, client: SentryClient, org: str, given: Sequence[str], *, every: bool = False
     ) -> list[str]:
         """The projects a list asks Sentry for: those the caller named (each checked), else
-        every allowed project of `org` (by id), else none (no limit)."""
-        if not self.projects:
+        every allowed project of `org` (by id), else none (no limit). `every`: none when the
+        caller named none (rows asked by id: those outside are dropped and counted)."""
+        if not self.projects or (every and not given):
             return list(given)
         for project in given:
             self.precheck(ids.project(project))
@@ -150,13 +151,14 @@ class Scopes:
         kept = [row for row in rows if project_of(row) in ids]
         return kept, len(rows) - len(kept)
 
-    def hidden_line(self, count: int, what: str = "replay") -> str | None:
+    def hidden_lines(self, count: int, what: str = "replay") -> list[str]:
+        """The sentence for rows dropped (none when none was)."""
         if not count:
-            return None
-        return (
+            return []
+        return [
             f"{r.plural(count, what)} hidden: in projects outside this server's scope "
             f"({_listed(self.projects)})."
-        )
+        ]
 
     # -- the allowed projects' ids -----------------------------------------------------
 

@@ -275,3 +275,15 @@ async def test_a_sentry_without_a_project_list_refuses_rather_than_guesses(demo:
     text = text_of(result)
     assert result.is_error and "by numeric id in SENTRY_ALLOWED_PROJECTS" in text, text
     assert not any("recording-segments" in p for p in paths(demo))
+
+
+@pytest.mark.parametrize("dialect", ["sentry"])
+async def test_an_organization_without_any_allowed_project_lists_nothing(demo: DemoSentry):
+    """No allowed project in the organization: refused, never asked without a filter (which
+    would mean every project)."""
+    server = build_for(demo, allowed_projects=("no-such-project",))
+    async with Client(server) as client:
+        result = await client.call_tool("list_replays", {})
+    text = text_of(result)
+    assert result.is_error and "organization `acme` has none of them" in text, text
+    assert [p for p in paths(demo) if "/replays/" in p] == []

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from sentry_replays_mcp.tools.api import ids
-from sentry_replays_mcp.tools.api.errors import SentryError
+from sentry_replays_mcp.tools.api.errors import NotFound
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.errors import BadInput
 
@@ -87,10 +87,14 @@ class Scopes:
 
     # -- projects the caller names -----------------------------------------------------
 
+    def _named(self) -> str:
+        """'the project `web`' or 'the projects `web`, `4711`'."""
+        return f"the project{'s' if len(self.projects) > 1 else ''} {_listed(self.projects)}"
+
     def _refusal(self, project: str) -> OutsideScope:
         return OutsideScope(
             f"Project {r.code(project, 60)} is outside this server's scope: it may reach only "
-            f"the project{'s' if len(self.projects) > 1 else ''} {_listed(self.projects)}."
+            f"{self._named()}."
         )
 
     def precheck(self, project: str | None) -> None:
@@ -136,9 +140,8 @@ class Scopes:
         if owner and owner in await self.ids(client, org):
             return
         raise OutsideScope(
-            f"Replay {replay.id} is outside this server's scope: it is not in the "
-            f"project{'s' if len(self.projects) > 1 else ''} {_listed(self.projects)} it may "
-            "reach, so nothing of it is shown or changed."
+            f"Replay {r.hexid(replay.id)} is outside this server's scope: it is not in "
+            f"{self._named()} it may reach, so nothing of it is shown or changed."
         )
 
     async def keep(
@@ -178,12 +181,12 @@ class Scopes:
         slugs = set(self.projects) - ids
         try:
             found = await self._read(client, org)
-        except SentryError as error:
+        except NotFound:  # a server that follows the seed spec has no project list
             raise OutsideScope(
-                f"This server may reach only the projects {_listed(self.projects)}, and "
-                f"their ids could not be read from organization {r.code(org, 60)}'s project "
-                f"list ({error.message.rstrip('.')}); nothing else was asked. Name the "
-                "projects by numeric id in SENTRY_ALLOWED_PROJECTS to do without that list."
+                f"This server may reach only {self._named()}, and this "
+                f"Sentry has no project list of organization {r.code(org, 60)} to read their "
+                "ids from, so nothing is shown: name the projects by numeric id in "
+                "SENTRY_ALLOWED_PROJECTS."
             ) from None
         allowed = Allowed(
             frozenset(ids | {pid for pid, slug in found if slug in slugs}),
@@ -191,8 +194,8 @@ class Scopes:
         )
         if not allowed.ids:
             raise OutsideScope(
-                f"None of the projects this server may reach ({_listed(self.projects)}) is in "
-                f"organization {r.code(org, 60)}."
+                f"This server may reach only {self._named()}, and organization "
+                f"{r.code(org, 60)} has none of them."
             )
         self._known[org] = (self._clock(), allowed)
         return allowed

@@ -161,13 +161,14 @@ def build_server(
     """The MCP server for these settings. `transport` replaces the network and `clock` the
     time that "5m ago" is counted from (tests)."""
     shared = SharedState(settings, transport, clock)
+    scoped = Scopes(settings.allowed_orgs, settings.allowed_projects).described()
     withheld = frozenset(
         spec.name for spec in ALL_TOOLS if settings.read_only and not spec.read_only
     )
     server = ReplayServer(
         "sentry-replays",
         title="Sentry Replays",
-        instructions=INSTRUCTIONS,
+        instructions=f"{INSTRUCTIONS}\n{scoped}" if scoped else INSTRUCTIONS,
         version=package_version(),
         lifespan=shared.session,
         tools=build_tools(ALL_TOOLS, read_only=settings.read_only),

@@ -287,3 +287,17 @@ async def test_an_organization_without_any_allowed_project_lists_nothing(demo: D
     text = text_of(result)
     assert result.is_error and "organization `acme` has none of them" in text, text
     assert [p for p in paths(demo) if "/replays/" in p] == []
+
+
+@pytest.mark.parametrize("dialect", ["sentry"])
+async def test_the_instructions_say_what_the_server_reaches(demo: DemoSentry):
+    scoped = build_for(demo, allowed_orgs=("acme",), allowed_projects=("web-frontend", CHECKOUT))
+    async with Client(scoped) as client:
+        said = client.instructions or ""
+    async with Client(build_for(demo)) as client:
+        plain = client.instructions or ""
+    assert said.endswith(
+        f"This server reaches only the organization `acme` and the projects `web-frontend`, "
+        f"`{CHECKOUT}`: calls for others are refused."
+    )
+    assert "reaches only" not in plain and said.startswith(plain)

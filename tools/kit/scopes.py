@@ -74,6 +74,14 @@ class Scopes:
     def sole_org(self) -> str | None:
         return self.orgs[0] if len(self.orgs) == 1 else None
 
+    def described(self) -> str:
+        """The sentence for the server's instructions ("" when nothing is limited)."""
+        limits = [f"the organization{'s' if len(self.orgs) > 1 else ''} {_listed(self.orgs)}"]
+        limits = (limits if self.orgs else []) + ([self._named()] if self.projects else [])
+        if not limits:
+            return ""
+        return f"This server reaches only {' and '.join(limits)}: calls for others are refused."
+
     # -- organizations -----------------------------------------------------------------
 
     def check_org(self, org: str) -> str:

@@ -76,8 +76,13 @@ class Scopes:
 
     def described(self) -> str:
         """The sentence for the server's instructions ("" when nothing is limited)."""
-        limits = [f"the organization{'s' if len(self.orgs) > 1 else ''} {_listed(self.orgs)}"]
-        limits = (limits if self.orgs else []) + ([self._named()] if self.projects else [])
+        limits = []
+        if self.orgs:
+            limits.append(
+                f"the organization{'s' if len(self.orgs) > 1 else ''} {_listed(self.orgs)}"
+            )
+        if self.projects:
+            limits.append(self._named())
         if not limits:
             return ""
         return f"This server reaches only {' and '.join(limits)}: calls for others are refused."

@@ -18,6 +18,7 @@ from sentry_replays_mcp.server.client_logs import enable_client_logs
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.features import FeatureServer, install
 from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
+from sentry_replays_mcp.tools.kit.scopes import Scopes
 from sentry_replays_mcp.tools.kit.state import ToolState
 
 if TYPE_CHECKING:
@@ -80,12 +81,14 @@ class SharedState:
                 project=settings.project,
                 demo=True,
                 clock=self._clock,
+                scopes=Scopes(settings.allowed_orgs, settings.allowed_projects),
             )
         return ToolState(
             self._sentry_client,
             organization=settings.organization,
             project=settings.project,
             clock=self._clock,
+            scopes=Scopes(settings.allowed_orgs, settings.allowed_projects),
         )
 
     def _sentry_client(self) -> SentryClient:
@@ -160,13 +163,14 @@ def build_server(
     """The MCP server for these settings. `transport` replaces the network and `clock` the
     time that "5m ago" is counted from (tests)."""
     shared = SharedState(settings, transport, clock)
+    scoped = Scopes(settings.allowed_orgs, settings.allowed_projects).described()
     withheld = frozenset(
         spec.name for spec in ALL_TOOLS if settings.read_only and not spec.read_only
     )
     server = ReplayServer(
         "sentry-replays",
         title="Sentry Replays",
-        instructions=INSTRUCTIONS,
+        instructions=f"{INSTRUCTIONS}\n{scoped}" if scoped else INSTRUCTIONS,
         version=package_version(),
         lifespan=shared.session,
         tools=build_tools(ALL_TOOLS, read_only=settings.read_only),

@@ -15,6 +15,8 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from sentry_replays_mcp.server.scope_settings import add_scope_flags, scope_settings
+
 DEFAULT_URL = "https://sentry.io"
 Transport = Literal["stdio", "sse", "streamable-http"]
 Dialect = Literal["sentry", "spec"]
@@ -32,6 +34,8 @@ ENVIRONMENT = (
     "SENTRY_ORG",
     "SENTRY_PROJECT",
     "SENTRY_READ_ONLY",
+    "SENTRY_ALLOWED_ORGS",
+    "SENTRY_ALLOWED_PROJECTS",
     "MCP_HTTP_TOKEN",
     "LOG_LEVEL",
 )
@@ -66,6 +70,8 @@ class Settings:
     insecure_no_auth: bool = False
     allowed_hosts: tuple[str, ...] = ()
     allowed_origins: tuple[str, ...] = ()
+    allowed_orgs: tuple[str, ...] = ()  # scopes: empty means no limit
+    allowed_projects: tuple[str, ...] = ()
 
     @property
     def loopback(self) -> bool:
@@ -77,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sentry-replays-mcp",
         description="MCP server for Sentry session replays.",
         epilog="Environment: SENTRY_AUTH_TOKEN (or SENTRY_ACCESS_TOKEN), SENTRY_URL, "
-        "SENTRY_ORG, SENTRY_PROJECT, SENTRY_READ_ONLY, MCP_HTTP_TOKEN, LOG_LEVEL. "
+        "SENTRY_ORG, SENTRY_PROJECT, SENTRY_READ_ONLY, SENTRY_ALLOWED_ORGS, "
+        "SENTRY_ALLOWED_PROJECTS (comma-separated), MCP_HTTP_TOKEN, LOG_LEVEL. "
         "A flag wins over its variable.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
@@ -96,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="hide tools that change data (env SENTRY_READ_ONLY=1)",
     )
+    add_scope_flags(parser)
     parser.add_argument(
         "--transport", choices=["stdio", "sse", "streamable-http"], help="default stdio"
     )
@@ -153,6 +161,8 @@ def _from_flags(args: argparse.Namespace) -> dict[str, Any]:
         "insecure_no_auth": args.insecure_no_auth,
         "allowed_hosts": tuple(args.allowed_host),
         "allowed_origins": tuple(args.allowed_origin),
+        "allowed_orgs": tuple(args.allow_org) or None,
+        "allowed_projects": tuple(args.allow_project) or None,
     }
 
 
@@ -164,6 +174,8 @@ def _from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         "organization": env.get("SENTRY_ORG"),
         "project": env.get("SENTRY_PROJECT"),
         "read_only": env.get("SENTRY_READ_ONLY"),
+        "allowed_orgs": env.get("SENTRY_ALLOWED_ORGS"),
+        "allowed_projects": env.get("SENTRY_ALLOWED_PROJECTS"),
         "http_token": env.get("MCP_HTTP_TOKEN"),
         "log_level": env.get("LOG_LEVEL"),
     }
@@ -260,6 +272,10 @@ def _validated(values: dict[str, Any]) -> Settings:
     _token(values["token"], values["demo"])
     _url(values["url"])
     values["read_only"] = _yes_no("SENTRY_READ_ONLY", values["read_only"])
+    try:
+        scope_settings(values)  # --allow-org / --allow-project, SENTRY_ORG/PROJECT inside them
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     _port(values["port"])
     _http_token(values["http_token"])
     _exposure(values["transport"], values["host"], values["http_token"], values["insecure_no_auth"])

@@ -182,7 +182,7 @@ async def list_selectors(
 ) -> Annotated[CallToolResult, SelectorList]:
     state = state_of(ctx)
     org = state.org(organization)
-    projects = state.projects(project)
+    projects = await state.scopes.project_filter(state.client, org, state.projects(project))
     page = await state.client.list_selectors(
         org,
         projects=projects,
@@ -192,7 +192,8 @@ async def list_selectors(
         per_page=limit,
         cursor=cursor,
     )
-    rows = [_selector_row(item) for item in page.items]
+    items, hidden = await state.scopes.keep(state.client, org, page.items, lambda x: x.project_id)
+    rows = [_selector_row(item) for item in items]
     paged = bool(cursor or page.next_cursor)
     repeated = len({row.selector for row in rows}) < len(rows)
     by_project = repeated or len({row.project_id for row in rows}) > 1
@@ -211,6 +212,7 @@ async def list_selectors(
     lines += _selector_table(rows, by_project) if rows else []
     if not rows:
         lines.append("None found. Widen stats_period or drop the query.")
+    lines += state.scopes.hidden_lines(hidden, "selector")
     if next_cursor:
         again: dict[str, object] = {
             "organization": organization,

@@ -224,12 +224,13 @@ async def count_replays(
         kind, sentry_query, keys = "query", query, []
     else:
         kind, sentry_query, keys = build_query(issue_ids, transactions, replay_ids)
-    projects = [project] if project else []
+    projects = await state.scopes.project_filter(state.client, org, [project] if project else [])
     window = stats_period or "90d"
     counted = await _counted(state, org, kind, sentry_query, keys, projects, window)
     rows = _rows(keys or list(counted.counts), counted)
     ids_returned = counted.ids_returned
-    lines = [f"Replay counts (organization {org}, last {window}):"]
+    within = f", projects {', '.join(projects)}" if projects and not project else ""
+    lines = [f"Replay counts (organization {org}{within}, last {window}):"]
     lines += _lines(kind, rows, return_ids)
     if not ids_returned:
         lines.append(

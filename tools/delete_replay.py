@@ -92,6 +92,7 @@ async def check_call(
     except EXPLAINED as error:
         return CheckedCall(None, error)
     try:
+        await state.scopes.check_project(state.client, where.organization, where.project)
         if confirm:
             state.codes.check(confirm, binding(where))
         replay = await _read(state, where)

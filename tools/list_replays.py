@@ -95,6 +95,9 @@ class ReplayList(BaseModel):
     issues: list[ln.IssueReplays] | None = Field(
         None, description="With issue_id: what Sentry linked to each issue."
     )
+    hidden: int | None = Field(
+        None, description="Rows left out: their projects are outside this server's scope."
+    )
 
 
 @define(
@@ -163,6 +166,8 @@ async def list_replays(
     page_params(limit, cursor)  # refused here, before the replay-count request
     filters(projects, environments, period, _iso(start), _iso(end))
     window = f"{start} to {end}" if start or end else f"last {period}"
+    scopes, by_id = state.scopes, issues is not None or wanted is not None
+    projects = await scopes.project_filter(state.client, org, projects, every=by_id)
     found = None
     if issues is not None:
         found = await ln.linked_replays(
@@ -185,7 +190,8 @@ async def list_replays(
         per_page=limit,
         cursor=cursor,
     )
-    fitted = fit_page([row_of(replay, full) for replay in page.items], cursor, page.next_cursor)
+    items, hidden = await scopes.keep(state.client, org, page.items, lambda x: x.project_id)
+    fitted = fit_page([row_of(replay, full) for replay in items], cursor, page.next_cursor)
     rows, next_cursor = fitted.rows, fitted.next_cursor
     scope = r.joined(
         [
@@ -202,6 +208,7 @@ async def list_replays(
     if found is not None:
         lines[1:1] = ln.issue_lines(found, window)
     lines += [line_of(row, common, state.now()) for row in rows]
+    lines += scopes.hidden_lines(hidden)
     again: dict[str, object] = {
         "organization": organization, "project": project, "environment": environment,
         "query": query, "issue_id": issue_id, "replay_ids": replay_ids,
@@ -211,7 +218,13 @@ async def list_replays(
     }  # fmt: skip
     lines += _closing(bool(rows), next_cursor, again)
     issues_out = found.out() if found else None
-    model = ReplayList(organization=org, replays=rows, next_cursor=next_cursor, issues=issues_out)
+    model = ReplayList(
+        organization=org,
+        replays=rows,
+        next_cursor=next_cursor,
+        issues=issues_out,
+        hidden=hidden or None,
+    )
     return answer(state, "\n".join(lines), model)
 
 

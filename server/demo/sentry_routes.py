@@ -16,6 +16,7 @@ from . import logic, second_region, shapes
 from . import query as q
 from .events_meta import replays_events_meta
 from .logic import candidates, find_replay, resolve_org, resolve_project
+from .project_list import organization_projects
 from .web import ApiError, Ctx, detail, empty, json_response
 
 ORG = r"organizations/(?P<org>[^/]+)"
@@ -189,18 +190,6 @@ async def organizations(ctx: Ctx) -> Response:
     return json_response(page, headers=headers)
 
 
-async def projects(ctx: Ctx, org: str) -> Response:
-    """The organization's projects (src/sentry/api/endpoints/organization_projects.py,
-    serialized by src/sentry/api/serializers/models/project.py; trimmed to the keys read)."""
-    resolve_org(ctx, org)
-    rows = [
-        {"id": p.id, "slug": p.slug, "name": p.name, "platform": p.platform}
-        for p in ctx.demo.data.projects
-    ]
-    page, headers = ctx.page(rows)
-    return json_response(page, headers=headers)
-
-
 async def replay_count(ctx: Ctx, org: str) -> Response:
     resolve_org(ctx, org)
     return json_response(logic.replay_counts(ctx))
@@ -209,7 +198,7 @@ async def replay_count(ctx: Ctx, org: str) -> Response:
 ROUTES: list[tuple[str, dict[str, Any]]] = [
     (r"^organizations/$", {"GET": organizations}),
     (rf"^{ORG}/$", {"GET": organization}),
-    (rf"^{ORG}/projects/$", {"GET": projects}),
+    (rf"^{ORG}/projects/$", {"GET": organization_projects}),
     (rf"^{ORG}/replays/$", {"GET": list_replays}),
     (rf"^{ORG}/replays/{RID}/$", {"GET": org_replay}),
     (rf"^{ORG}/replay-selectors/$", {"GET": selectors}),

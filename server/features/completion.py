@@ -98,12 +98,14 @@ class Completer:
 
 def _organization(state: ToolState, given: str | None) -> str | None:
     """The context's organization when valid, else the server's default."""
-    for value in (given, state.organization):
+    for value in (given, state.organization, state.scopes.sole_org()):
         if value:
             try:
-                return ids.organization(value)
+                org = ids.organization(value)
             except SentryError:
                 continue
+            if not state.scopes.orgs or org.lower() in state.scopes.orgs:  # --allow-org
+                return org
     return None
 
 
@@ -121,14 +123,24 @@ def _valid(values: list[str | None], check: Callable[[str], str]) -> list[str]:
 
 async def _organizations(state: ToolState) -> Listing:
     rows, whole = await directory.organizations(state.client)
-    return _valid([row.slug for row in rows], ids.organization), whole
+    found = _valid([row.slug for row in rows], ids.organization)
+    if state.scopes.orgs:  # --allow-org: offer only the allowed ones
+        found = [org for org in found if org.lower() in state.scopes.orgs]
+    return found, whole
 
 
 async def _projects(state: ToolState, org: str) -> Listing:
     rows, whole = await directory.projects(state.client, org)
+    if state.scopes.limits_projects:  # --allow-project: offer only the allowed ones
+        allowed = await state.scopes.allowed(state.client, org)
+        rows = [row for row in rows if allowed.has(row.slug or "") or allowed.has(row.id or "")]
     return _valid([row.slug for row in rows], ids.project), whole
 
 
 async def _replays(state: ToolState, org: str) -> Listing:
-    page = await state.client.list_replays(org, per_page=RECENT_REPLAYS, sort="-started_at")
-    return _valid([replay.id for replay in page.items], ids.replay), page.next_cursor is None
+    projects = await state.scopes.project_filter(state.client, org, ())  # --allow-project
+    page = await state.client.list_replays(
+        org, projects=projects, per_page=RECENT_REPLAYS, sort="-started_at"
+    )
+    rows, _ = await state.scopes.keep(state.client, org, page.items, lambda r: r.project_id)
+    return _valid([replay.id for replay in rows], ids.replay), page.next_cursor is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -47,10 +46,8 @@ def node_ids(node: dict[str, Any]) -> set[int]:
     return ids
 
 
-def test_construction_is_cheap_and_ids_do_not_depend_on_now():
-    started = time.perf_counter()
+def test_ids_do_not_depend_on_now():
     first = DemoSentry(now=datetime(2026, 1, 5, 12, 0, tzinfo=UTC))
-    assert time.perf_counter() - started < 1.0
     second = DemoSentry(now=datetime(2026, 3, 9, 8, 30, tzinfo=UTC))
     assert [r.id for r in first.data.replays] == [r.id for r in second.data.replays]
     assert first.story_replay_id == second.story_replay_id

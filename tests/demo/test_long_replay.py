@@ -7,7 +7,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx2
@@ -20,6 +20,7 @@ from tests.e2e.program import stop
 
 pytestmark = pytest.mark.anyio
 SEGMENTS, TARGET = 150, 3_000_000
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="module")
 def demo() -> DemoSentry:
-    server = DemoSentry()
+    server = DemoSentry(now=NOW)
     server.add_long_replay(SEGMENTS, TARGET)
     return server
 
@@ -84,7 +85,7 @@ def test_default_data_set_is_unchanged() -> None:
 
 
 def test_recording_is_deterministic(demo: DemoSentry, rid: str) -> None:
-    again = DemoSentry()
+    again = DemoSentry(now=NOW)  # the same clock: "now" is to the minute, which may turn
     assert again.add_long_replay(SEGMENTS, TARGET) == rid
     assert again.long_replays[rid].segments == demo.long_replays[rid].segments
 

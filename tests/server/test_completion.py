@@ -205,3 +205,24 @@ async def test_only_well_formed_slugs_from_sentry_are_offered(sentry_demo: DemoS
     finally:
         sentry_demo.reset()
     assert orgs.completion.values == ["acme"]
+
+
+async def test_completion_offers_only_what_the_scopes_allow(sentry_demo: DemoSentry):
+    """With --allow-org / --allow-project, completion offers nothing outside them: not the
+    other organization, not the other projects, not the replay ids of other projects."""
+    sentry_demo.reset()
+    server = server_for(sentry_demo, allowed_orgs=("acme",), allowed_projects=("checkout",))
+    async with Client(server) as client:
+        orgs = await client.complete(TRIAGE, {"name": "organization", "value": ""})
+        assert orgs.completion.values == ["acme"]
+        projects = await client.complete(TRIAGE, {"name": "project", "value": ""})
+        assert projects.completion.values == ["checkout"]
+        outside = await client.complete(
+            TRIAGE, {"name": "project", "value": ""}, {"organization": "acme-eu"}
+        )
+        assert outside.completion.values == ["checkout"]  # the allowed default, not acme-eu's
+        replays = await client.complete(REPLAY_TEMPLATE, {"name": "replay_id", "value": ""})
+    owners = {r.id: r.project.slug for r in sentry_demo.data.replays}
+    assert replays.completion.values, "the checkout project's replays are offered"
+    assert {owners[rid] for rid in replays.completion.values} == {"checkout"}
+    assert not paths_for(sentry_demo, "/organizations/acme-eu/projects/")

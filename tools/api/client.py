@@ -21,6 +21,7 @@ from sentry_replays_mcp.tools.api.failures import ErrorContext, Hints
 from sentry_replays_mcp.tools.api.lenient import parse_list, unwrap
 from sentry_replays_mcp.tools.api.models import (
     ErrorEvent,
+    ProjectRef,
     Replay,
     ReplayCounts,
     Viewer,
@@ -371,6 +372,17 @@ class SentryClient:
                 "count_replays", {"org": org}, subject, [*base, ("data_source", "events")]
             )
         return ReplayCounts.parse(answer.body)
+
+    async def list_projects(
+        self, organization: str, *, cursor: str | None = None
+    ) -> Page[ProjectRef]:
+        """One page (up to 100) of the organization's projects: `ProjectRef` rows."""
+        org = ids.organization(organization)
+        params = page_params(MAX_PER_PAGE, cursor)
+        answer = await self._call(
+            "list_projects", {"org": org}, f"projects of organization '{org}'", params
+        )
+        return self._page(ProjectRef, answer)
 
     # -- helpers --------------------------------------------------------------------------
 

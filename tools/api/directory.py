@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sentry_replays_mcp.tools.api import ids
 from sentry_replays_mcp.tools.api.lenient import IdStr, Lenient, OptStr
 
 if TYPE_CHECKING:
@@ -38,10 +37,6 @@ async def organizations(client: SentryClient) -> tuple[list[Listed], bool]:
 
 async def projects(client: SentryClient, organization: str) -> tuple[list[Listed], bool]:
     """The organization's projects (first page), and whether that is all of them."""
-    org = ids.organization(organization)
-    params = [("per_page", str(PER_PAGE))]
-    answer = await client._call(
-        "list_projects", {"org": org}, f"projects in organization '{org}'", params
-    )
-    page = client._page(Listed, answer)
-    return [row for row in page.items if row.slug], page.next_cursor is None
+    page = await client.list_projects(organization)
+    rows = [Listed(id=p.id, slug=p.slug) for p in page.items if p.slug]
+    return rows, page.next_cursor is None

@@ -232,3 +232,11 @@ def parse_viewers(body: Any) -> list[Viewer]:
         rows = rows.get("viewed_by", rows.get("viewedBy", rows.get("seen_by", [])))
     viewers, _ = parse_list(Viewer, rows)
     return viewers
+
+
+class ProjectRef(Lenient):
+    """One row of `organizations/{org}/projects/`: only what names the project (getsentry
+    sentry-docs api/organizations/get-organization-projects.md: `id` and `slug` as strings)."""
+
+    id: NumericId = None
+    slug: OptStr = None

@@ -37,7 +37,10 @@ ROUTES: dict[str, Route] = {
     ),
     "list_replays": Route("GET", ("organizations/{org}/replays/",), "org:read", "list replays"),
     "list_organizations": Route("GET", ("organizations/",), "org:read", "list organizations"),
-    "list_projects": Route("GET", ("organizations/{org}/projects/",), "org:read", "list projects"),
+    # the organization's projects (ids and slugs): --allow-project and completion
+    "list_projects": Route(
+        "GET", ("organizations/{org}/projects/",), "org:read", "list the organization's projects"
+    ),
     "get_replay": Route(
         "GET",
         ("organizations/{org}/" + _REPLAY, _PROJECT_REPLAY),

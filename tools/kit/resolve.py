@@ -80,9 +80,9 @@ def parse_replay_ref(value: str) -> tuple[str, str | None]:
 def target(state: ToolState, ref: str, organization: str | None, project: str | None) -> Target:
     """The caller's reference checked, with no request made: a bad one is refused here."""
     replay_id, from_url = parse_replay_ref(ref)
-    return Target(
-        state.org(organization, from_url), replay_id, ids.project(project) if project else None
-    )
+    named = ids.project(project) if project else None
+    state.scopes.precheck(named)
+    return Target(state.org(organization, from_url), replay_id, named)
 
 
 async def resolve(
@@ -101,6 +101,9 @@ async def resolve(
     (always tried; a failure matters only when the project had to come from it).
     """
     where = ref if isinstance(ref, Target) else target(state, ref, organization, project)
+    if state.scopes.limits_projects:  # the replay's own project is checked: always read it
+        await state.scopes.check_project(state.client, where.organization, where.project)
+        read = "always" if read in ("if_needed", "if_possible") else read
     replay = await _read(state, where, need_project=need_project, read=read)
     chosen = where.project or _own_project(replay) or state.project_or_default(None)
     if need_project and not chosen and not (replay is not None and replay.archived):
@@ -128,7 +131,8 @@ async def resolve_with(
     """`resolve(read="if_possible")`, then `request` for it; when the caller named the
     project, both at once. `request` is not made for an archived replay."""
     where = target(state, ref, organization, project)
-    if where.project is None or state.recent.get(where.organization, where.replay_id):
+    scoped = state.scopes.limits_projects  # the replay is checked before `request`
+    if scoped or where.project is None or state.recent.get(where.organization, where.replay_id):
         found = await resolve(state, where, read="if_possible")
         return found, None if found.archived else await request(found)
     known = ResolvedReplay(where.organization, where.replay_id, where.project, None)
@@ -154,9 +158,11 @@ async def _read(
 async def _replay(state: ToolState, where: Target, *, fresh: bool) -> Replay:
     recent = None if fresh else state.recent.get(where.organization, where.replay_id)
     if recent is not None:
+        await state.scopes.check_replay(state.client, where.organization, recent)
         return recent
     replay = await _fetch_replay(state, where)
     state.recent.put(where.organization, replay)
+    await state.scopes.check_replay(state.client, where.organization, replay)
     return replay
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sentry_replays_mcp.tools.api import ids
 from sentry_replays_mcp.tools.kit.confirm import ConfirmationCodes
 from sentry_replays_mcp.tools.kit.errors import BadInput
+from sentry_replays_mcp.tools.kit.scopes import Scopes
 
 if TYPE_CHECKING:
     from sentry_replays_mcp.tools.api.client import SentryClient
@@ -59,8 +60,10 @@ class ToolState:
         project: str | None = None,
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
+        scopes: Scopes | None = None,
     ) -> None:
         self._connect = connect
+        self.scopes = scopes or Scopes()
         self._client: SentryClient | None = None
         self.organization = organization
         self.project = project
@@ -84,13 +87,14 @@ class ToolState:
             await client.aclose()
 
     def org(self, given: str | None, from_url: str | None = None) -> str:
-        """The organization to use: the argument, else the replay URL's, else SENTRY_ORG."""
-        chosen = given or from_url or self.organization
+        """The organization to use: the argument, else the replay URL's, else SENTRY_ORG
+        (else the one allowed organization); refused when outside the allowed ones."""
+        chosen = given or from_url or self.organization or self.scopes.sole_org()
         if not chosen:
             raise BadInput(
                 "No organization given: pass organization (slug or id) or set SENTRY_ORG."
             )
-        return ids.organization(chosen)
+        return self.scopes.check_org(ids.organization(chosen))
 
     def projects(self, given: str | list[str] | None) -> list[str]:
         """Project filters: the argument (one or several), else SENTRY_PROJECT, else none."""

@@ -248,3 +248,21 @@ async def test_a_recording_longer_than_the_page_cap_is_a_warning(sentry):
         f"Replay {sentry.story_replay_id}: its recording has more than {MAX_PAGES} pages of "
         f"segments; only the first {MAX_PAGES} were read."
     ]
+
+
+async def test_no_tool_call_tells_the_token_even_when_sentry_echoes_it(sentry):
+    """Every tool, its first request rate limited with a body that repeats the token (as a
+    proxy may): each call warns the client, and no notice holds the token."""
+    from tests.tool_calls import valid_calls
+
+    heard = Heard()
+    echo = {"detail": f"Too many requests for Authorization: Bearer {sentry.token}"}
+    async with Client(build_for(sentry), mode="legacy", logging_callback=heard) as client:
+        for tool, arguments in valid_calls(sentry).items():
+            before = len(heard.messages)
+            sentry.faults.add(path=".", status=429, headers={"Retry-After": "0"}, body=echo)
+            result = await client.call_tool(tool, arguments)
+            assert not result.is_error, f"{tool}: {text_of(result)}"
+            assert len(heard.at("warning")) > 0 and len(heard.messages) > before, tool
+    assert all(sentry.token not in str(m.data) for m in heard.messages)
+    assert all("Bearer" not in str(m.data) for m in heard.messages)

@@ -14,6 +14,8 @@ Neither path needs the caller token; both keep the Host and Origin checks.
 from __future__ import annotations
 
 import signal
+import socket
+import sys
 import time
 from types import FrameType
 from typing import Any
@@ -52,11 +54,24 @@ def add_health_routes(server: MCPServer[Any], transport: str, readiness: Readine
 class DrainingServer(uvicorn.Server):
     """uvicorn's server, with a drain before its graceful shutdown (see the module text)."""
 
-    def __init__(self, config: uvicorn.Config, readiness: Readiness, drain_seconds: float) -> None:
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        readiness: Readiness,
+        drain_seconds: float,
+        serving_line: str | None = None,
+    ) -> None:
         super().__init__(config)
         self.readiness = readiness
         self.drain_seconds = drain_seconds
         self._drain_until: float | None = None
+        self._serving_line = serving_line  # written to stderr once serving
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self._serving_line:
+            sys.stderr.write(self._serving_line + "\n")
+            sys.stderr.flush()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         first = not self.readiness.draining

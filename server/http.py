@@ -157,9 +157,15 @@ def _exit_quietly(_signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def serve_on(server: MCPServer[Any], settings: Settings, sock: socket.socket) -> bool:
+def serve_on(
+    server: MCPServer[Any],
+    settings: Settings,
+    sock: socket.socket,
+    serving_line: str | None = None,
+) -> bool:
     """Serve `server` on the bound socket until a stop signal has been handled (drain, then
-    graceful shutdown); False if it never started serving."""
+    graceful shutdown); False if it never started serving. `serving_line` goes to stderr
+    once it serves."""
     readiness = Readiness()
     app = http_app(server, settings, readiness)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the
@@ -173,7 +179,7 @@ def serve_on(server: MCPServer[Any], settings: Settings, sock: socket.socket) ->
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
         lifespan="on",
     )
-    runner = DrainingServer(config, readiness, settings.drain_seconds)
+    runner = DrainingServer(config, readiness, settings.drain_seconds, serving_line)
     with contextlib.suppress(SystemExit):  # the re-raised stop signal, as above
         runner.run(sockets=[sock])
     return runner.started

@@ -6,11 +6,12 @@ and Sentry client, and waits. Settings reach a worker through the process pipe, 
 its command line or environment. A worker that ends while the server runs is replaced; one
 that could not start at all stops the server (it would fail the same way again).
 
-On SIGTERM or SIGINT the supervisor passes SIGTERM to every worker once; each drains
-(`/readyz` 503 for `--drain-seconds`), finishes its in-flight calls (a few seconds at most)
-and ends; then the supervisor ends. Workers need stateless HTTP (any worker may get any
-request) and one confirmation secret: without SENTRY_MCP_SECRET, the supervisor makes one
-for its workers, so a code from one worker works on the others until the server stops.
+On SIGTERM or SIGINT the supervisor passes SIGTERM to every worker; each drains (`/readyz`
+503 for `--drain-seconds`), finishes its in-flight calls (a few seconds at most) and ends;
+then the supervisor ends. A second signal is passed on too: the workers skip the drain.
+Workers need stateless HTTP (any worker may get any request) and one confirmation secret:
+without SENTRY_MCP_SECRET, the supervisor makes one for its workers, so that a code from one
+worker works on the others until the server stops.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def run_worker(settings: Settings, sock: socket.socket) -> None:
     from sentry_replays_mcp.server.logs import configure_logging
 
     configure_logging(settings.log_level)
-    started = serve_on(build_server(settings), settings, sock)
+    serving = f"sentry-replays-mcp: worker serving (pid {os.getpid()})"
+    started = serve_on(build_server(settings), settings, sock, serving)
     logging.shutdown()
     sys.stderr.flush()
     os._exit(0 if started else COULD_NOT_START)
@@ -71,7 +73,14 @@ class Supervisor:
         return worker
 
     def _stop_signal(self, _signum: int, _frame: FrameType | None) -> None:
+        if self.stopping.is_set():  # a second signal: the workers skip what is left of the drain
+            self._signal_all()
         self.stopping.set()
+
+    def _signal_all(self) -> None:
+        for worker in self.workers:
+            if worker.is_alive() and worker.pid is not None:
+                os.kill(worker.pid, signal.SIGTERM)
 
     def run(self) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -103,10 +112,8 @@ class Supervisor:
         return 0
 
     def _stop_all(self) -> None:
-        """SIGTERM to each worker once, then wait for all of them (bounded); kill a hung one."""
-        for worker in self.workers:
-            if worker.is_alive() and worker.pid is not None:
-                os.kill(worker.pid, signal.SIGTERM)
+        """SIGTERM to each worker, then wait for all of them (bounded); kill a hung one."""
+        self._signal_all()
         bound = self.settings.drain_seconds + GRACEFUL_SECONDS + STOP_MARGIN
         for worker in self.workers:
             worker.join(bound)

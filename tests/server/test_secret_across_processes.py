@@ -8,7 +8,7 @@ import anyio
 import pytest
 
 from tests.conftest import text_of
-from tests.server.fleet import OTHER_SECRET, a_live_replay, call, demo_sentry, server
+from tests.server.fleet import OTHER_SECRET, SECRET, a_live_replay, call, demo_sentry, server
 
 pytestmark = pytest.mark.anyio
 
@@ -17,8 +17,8 @@ async def test_a_code_from_one_process_deletes_on_another_and_once_only():
     with (
         anyio.fail_after(120),
         demo_sentry() as sentry,
-        server(sentry) as first,
-        server(sentry) as second,
+        server(sentry, "--log-level", "DEBUG") as first,
+        server(sentry, "--log-level", "DEBUG") as second,
     ):
         victim = await a_live_replay(first)
         preview = await call(first, "delete_replay", {"replay_id": victim})
@@ -40,6 +40,10 @@ async def test_a_code_from_one_process_deletes_on_another_and_once_only():
         # On the process that spent it, it is refused as used.
         spent = await call(second, "delete_replay", {"replay_id": victim, "confirm": code})
         assert spent.is_error and "already used" in text_of(spent), text_of(spent)
+        for running in (first, second):  # the secret and the codes are never logged
+            logged = running.stderr()
+            assert "HTTP Request" in logged  # DEBUG logging was on
+            assert SECRET not in logged and code not in logged
 
 
 async def test_a_code_survives_a_restart_and_not_a_change_of_secret():

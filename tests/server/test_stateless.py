@@ -149,3 +149,27 @@ async def delete_with_a_split_question(
 async def first_call(running: Running, tool: str, arguments: dict[str, Any]) -> Any:
     async with Client(streamable_http_client(running.endpoint)) as c:
         return await c.call_tool(tool, arguments)
+
+
+async def test_a_replay_deleted_through_another_process_is_never_served_from_a_cache():
+    """A stateless server keeps no "read in the last minute" cache: after a deletion through
+    another process, its next summary reads the replay from Sentry and says it is deleted."""
+    with (
+        anyio.fail_after(120),
+        demo_sentry() as sentry,
+        server(sentry) as first,
+        server(sentry) as second,
+    ):
+        victim = await a_live_replay(second)
+        before = await first_call(second, "summarize_replay", {"replay_id": victim})
+        assert before.structured_content["archived"] is False, text_of(before)
+        preview = await first_call(first, "delete_replay", {"replay_id": victim})
+        code = preview.structured_content["confirmation_code"]
+        arguments = {"replay_id": victim, "confirm": code}
+        deleted = await first_call(first, "delete_replay", arguments)
+        assert deleted.structured_content["deleted"] is True, text_of(deleted)
+
+        after = await first_call(second, "summarize_replay", {"replay_id": victim})
+        assert after.structured_content["archived"] is True, text_of(after)
+        segments = await first_call(second, "list_recording_segments", {"replay_id": victim})
+        assert "was deleted (archived)" in text_of(segments)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from mcp.server.request_state import RequestStateSecurity
 
 MIN_SECRET_BYTES = 32
+MAX_FILE_BYTES = 4096
 GENERATE = 'python -c "import secrets; print(secrets.token_hex(32))"'
 REQUEST_STATE_PURPOSE = b"sentry-replays-mcp/request-state/v1"
 
@@ -30,13 +31,19 @@ def load_secret(from_environment: str | bytes | None, path: str | None) -> bytes
     sentence naming the setting when the file cannot be read or the secret is too short."""
     if path:
         try:
-            raw = Path(path).read_bytes()
+            with Path(path).open("rb") as file:
+                raw = file.read(MAX_FILE_BYTES + 1)  # never more: the path may be a device
         except OSError as error:
             reason = error.strerror or type(error).__name__
             raise ConfigError(
                 f"--secret-file {path!r} cannot be read ({reason}): give a readable file "
                 "holding the confirmation secret."
             ) from None
+        if len(raw) > MAX_FILE_BYTES:
+            raise ConfigError(
+                f"--secret-file {path!r} holds more than {MAX_FILE_BYTES} bytes: give a file "
+                "holding only the confirmation secret."
+            )
         return _checked(raw.strip(), "--secret-file")
     if not from_environment:
         return None

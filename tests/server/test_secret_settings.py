@@ -50,6 +50,11 @@ def test_a_secret_file_that_cannot_be_read_is_one_sentence(tmp_path: Path):
     assert said.count(". ") == 0 and "Traceback" not in said
     said = refusal(["--demo", "--secret-file", str(tmp_path)])  # a directory
     assert "cannot be read (Is a directory)" in said
+    said = refusal(["--demo", "--secret-file", "/dev/zero"])  # endless: read no further
+    assert said == (
+        "--secret-file '/dev/zero' holds more than 4096 bytes: give a file holding only the "
+        "confirmation secret."
+    )
 
 
 def test_stateless_needs_streamable_http():

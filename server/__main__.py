@@ -55,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"sentry-replays-mcp: {error}\n")
         return 2
     configure_logging(settings.log_level)
+    if settings.workers > 1:
+        from sentry_replays_mcp.server.workers import serve_workers
+
+        return serve_workers(settings)
     server = build_server(settings)
     if settings.transport == "stdio":
         if sys.stdin.isatty():

@@ -17,9 +17,11 @@ from mcp.types import CallToolResult, InputRequiredResult
 from sentry_replays_mcp.server.client_logs import enable_client_logs
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.features import FeatureServer, install
+from sentry_replays_mcp.server.secret import request_state_security
 from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
+from sentry_replays_mcp.tools.kit.confirm import ConfirmationCodes
 from sentry_replays_mcp.tools.kit.scopes import Scopes
-from sentry_replays_mcp.tools.kit.state import ToolState
+from sentry_replays_mcp.tools.kit.state import RecentReplays, ToolState
 
 if TYPE_CHECKING:
     from sentry_replays_mcp.tools.api.client import SentryClient
@@ -71,24 +73,24 @@ class SharedState:
         self._clock = clock
         self._state: ToolState | None = None
         self._users = 0
+        # One signing key per process (from SENTRY_MCP_SECRET when set), whatever the sessions.
+        self._codes = ConfirmationCodes(settings.secret)
+
+    def _recent(self) -> RecentReplays:
+        # A stateless server may be one of several: another's deletion would not clear it.
+        return RecentReplays(seconds=0) if self._settings.stateless else RecentReplays()
 
     def _open(self) -> ToolState:
         settings = self._settings
-        if settings.demo:
-            return ToolState(
-                self._demo_client,
-                organization=settings.organization or DEMO_ORGANIZATION,
-                project=settings.project,
-                demo=True,
-                clock=self._clock,
-                scopes=Scopes(settings.allowed_orgs, settings.allowed_projects),
-            )
         return ToolState(
-            self._sentry_client,
-            organization=settings.organization,
+            self._demo_client if settings.demo else self._sentry_client,
+            organization=settings.organization or (DEMO_ORGANIZATION if settings.demo else None),
             project=settings.project,
+            demo=settings.demo,
             clock=self._clock,
             scopes=Scopes(settings.allowed_orgs, settings.allowed_projects),
+            codes=self._codes,
+            recent=self._recent(),
         )
 
     def _sentry_client(self) -> SentryClient:
@@ -175,6 +177,7 @@ def build_server(
         lifespan=shared.session,
         tools=build_tools(ALL_TOOLS, read_only=settings.read_only),
         withheld=withheld,
+        request_state_security=request_state_security(settings.secret),
     )
     install(server, settings.organization or (DEMO_ORGANIZATION if settings.demo else None))
     enable_client_logs(server)

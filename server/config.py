@@ -25,6 +25,9 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_TIMEOUT = 600.0
+DEFAULT_DRAIN_SECONDS = 3.0
+MAX_DRAIN_SECONDS = 300.0
+MAX_WORKERS = 64
 # Every environment variable the server reads, for --help (a test checks that none is missing
 # here or in the README's configuration table).
 ENVIRONMENT = (
@@ -38,6 +41,10 @@ ENVIRONMENT = (
     "SENTRY_ALLOWED_PROJECTS",
     "MCP_HTTP_TOKEN",
     "LOG_LEVEL",
+    "MCP_STATELESS",
+    "MCP_WORKERS",
+    "MCP_DRAIN_SECONDS",
+    "SENTRY_MCP_SECRET",
 )
 
 
@@ -72,6 +79,11 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     allowed_orgs: tuple[str, ...] = ()  # scopes: empty means no limit
     allowed_projects: tuple[str, ...] = ()
+    # Serving one team from several processes (server/secret.py, server/workers.py)
+    stateless: bool = False
+    workers: int = 1
+    drain_seconds: float = DEFAULT_DRAIN_SECONDS
+    secret: bytes | None = field(default=None, repr=False)
 
     @property
     def loopback(self) -> bool:
@@ -84,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="MCP server for Sentry session replays.",
         epilog="Environment: SENTRY_AUTH_TOKEN (or SENTRY_ACCESS_TOKEN), SENTRY_URL, "
         "SENTRY_ORG, SENTRY_PROJECT, SENTRY_READ_ONLY, SENTRY_ALLOWED_ORGS, "
-        "SENTRY_ALLOWED_PROJECTS (comma-separated), MCP_HTTP_TOKEN, LOG_LEVEL. "
+        "SENTRY_ALLOWED_PROJECTS (comma-separated), MCP_HTTP_TOKEN, LOG_LEVEL, "
+        "MCP_STATELESS, MCP_WORKERS, MCP_DRAIN_SECONDS, SENTRY_MCP_SECRET. "
         "A flag wins over its variable.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
@@ -136,11 +149,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout", type=float, help="Sentry request timeout, seconds (default 30, at most 600)"
     )
+    _scaling_flags(parser)
     parser.add_argument(
         "--log-level",
         help=f"stderr log level: {', '.join(LOG_LEVELS)} (env LOG_LEVEL, default WARNING)",
     )
     return parser
+
+
+def _scaling_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--stateless",
+        action="store_true",
+        default=None,
+        help="streamable HTTP without sessions: any process answers any request "
+        "(env MCP_STATELESS=1)",
+    )
+    parser.add_argument(
+        "--workers", type=int, help="HTTP worker processes on one port (env MCP_WORKERS, default 1)"
+    )
+    parser.add_argument(
+        "--drain-seconds",
+        type=float,
+        help="on SIGTERM, seconds /readyz answers 503 before the server stops accepting "
+        f"(env MCP_DRAIN_SECONDS, default {DEFAULT_DRAIN_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--secret-file",
+        metavar="PATH",
+        help="file holding the secret that signs confirmation codes (env SENTRY_MCP_SECRET)",
+    )
 
 
 def _from_flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -163,6 +201,10 @@ def _from_flags(args: argparse.Namespace) -> dict[str, Any]:
         "allowed_origins": tuple(args.allowed_origin),
         "allowed_orgs": tuple(args.allow_org) or None,
         "allowed_projects": tuple(args.allow_project) or None,
+        "stateless": args.stateless,
+        "workers": args.workers,
+        "drain_seconds": args.drain_seconds,
+        "secret_file": args.secret_file,
     }
 
 
@@ -178,6 +220,10 @@ def _from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         "allowed_projects": env.get("SENTRY_ALLOWED_PROJECTS"),
         "http_token": env.get("MCP_HTTP_TOKEN"),
         "log_level": env.get("LOG_LEVEL"),
+        "stateless": env.get("MCP_STATELESS"),
+        "workers": env.get("MCP_WORKERS"),
+        "drain_seconds": env.get("MCP_DRAIN_SECONDS"),
+        "secret": env.get("SENTRY_MCP_SECRET"),
     }
 
 
@@ -267,6 +313,46 @@ def _log_level(given: str) -> str:
     return level
 
 
+def _number(name: str, value: Any, kind: type[int] | type[float]) -> Any:
+    """A flag's number, or the environment's text read as one."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {value!r}.") from None
+
+
+def _scaling(values: dict[str, Any]) -> None:
+    """--stateless, --workers, --drain-seconds and the confirmation secret."""
+    from sentry_replays_mcp.server.secret import load_secret
+
+    values["stateless"] = _yes_no("MCP_STATELESS (--stateless)", values["stateless"])
+    workers = values["workers"] = _number("MCP_WORKERS (--workers)", values["workers"], int)
+    drain = values["drain_seconds"] = _number(
+        "MCP_DRAIN_SECONDS (--drain-seconds)", values["drain_seconds"], float
+    )
+    transport = values["transport"]
+    if values["stateless"] and transport != "streamable-http":
+        raise ConfigError(
+            f"--stateless (MCP_STATELESS) needs --transport streamable-http: {transport} keeps "
+            "one connection per client, so it cannot be stateless."
+        )
+    if not 1 <= workers <= MAX_WORKERS:
+        raise ConfigError(
+            f"--workers (MCP_WORKERS) must be between 1 and {MAX_WORKERS}, got {workers}."
+        )
+    if workers > 1 and not values["stateless"]:
+        raise ConfigError(
+            "--workers above 1 needs --stateless (MCP_STATELESS=1) and --transport "
+            "streamable-http: a session kept by one worker would not be found by the others."
+        )
+    if not 0 <= drain <= MAX_DRAIN_SECONDS:
+        raise ConfigError(
+            f"--drain-seconds (MCP_DRAIN_SECONDS) must be between 0 and {MAX_DRAIN_SECONDS:g}, "
+            f"got {drain:g}."
+        )
+    values["secret"] = load_secret(values["secret"], values.pop("secret_file", None))
+
+
 def _validated(values: dict[str, Any]) -> Settings:
     """Check each value (in this order, so that the first problem is the one reported)."""
     _token(values["token"], values["demo"])
@@ -281,6 +367,7 @@ def _validated(values: dict[str, Any]) -> Settings:
     _exposure(values["transport"], values["host"], values["http_token"], values["insecure_no_auth"])
     values["timeout"] = _timeout(values["timeout"])
     values["log_level"] = _log_level(values["log_level"])
+    _scaling(values)
     return Settings(**values)
 
 

@@ -5,13 +5,17 @@
   add. A request with more than one Host or Authorization header is refused (400): which one
   counts would depend on who reads it.
 - Optional caller authentication: a bearer token (`MCP_HTTP_TOKEN`), compared in constant
-  time; `/healthz` needs none. Callers never send a Sentry token; the server uses its own.
-- Graceful shutdown on SIGINT/SIGTERM (uvicorn's): in-flight calls get a few seconds, then
-  are cancelled, and the shared Sentry client is closed.
+  time; `/healthz` and `/readyz` need none. Callers never send a Sentry token; the server
+  uses its own.
+- `--stateless`: streamable HTTP without sessions, so that any process answers any request.
+- Graceful shutdown on SIGINT/SIGTERM (server/health.py): `/readyz` turns 503 for the drain
+  period, then in-flight calls get a few seconds, then are cancelled, and the shared Sentry
+  client is closed. `--workers N` runs N such processes on one port (server/workers.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import logging
 import signal
@@ -28,10 +32,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sentry_replays_mcp.server.config import Settings
+from sentry_replays_mcp.server.health import (
+    GRACEFUL_SECONDS,
+    OPEN_PATHS,
+    DrainingServer,
+    Readiness,
+    add_health_routes,
+)
 
 log = logging.getLogger("sentry_replays_mcp.http")
-HEALTH_PATH = "/healthz"
-GRACEFUL_SECONDS = 5
 
 
 def security_for(settings: Settings) -> TransportSecuritySettings:
@@ -98,27 +107,28 @@ class BearerGuard:
         await self.app(scope, receive, send)
 
 
-def http_app(server: MCPServer[Any], settings: Settings) -> ASGIApp:
-    """The ASGI app for the chosen HTTP transport, with /healthz, Host/Origin checks and auth."""
-
-    async def healthz(_request: Request) -> Response:
-        return JSONResponse({"ok": True, "transport": settings.transport})
-
-    server.custom_route(HEALTH_PATH, methods=["GET"])(healthz)
-
+def http_app(
+    server: MCPServer[Any], settings: Settings, readiness: Readiness | None = None
+) -> ASGIApp:
+    """The ASGI app for the chosen HTTP transport, with /healthz and /readyz, Host/Origin
+    checks and auth."""
+    add_health_routes(server, settings.transport, readiness or Readiness())
     security = security_for(settings)
     if settings.transport == "sse":
         app: ASGIApp = server.sse_app(transport_security=security, host=settings.host)
     else:
         app = server.streamable_http_app(
-            streamable_http_path="/mcp", transport_security=security, host=settings.host
+            streamable_http_path="/mcp",
+            transport_security=security,
+            host=settings.host,
+            stateless_http=settings.stateless,
         )
     if settings.http_token:
-        app = BearerGuard(app, settings.http_token, frozenset({HEALTH_PATH}))
+        app = BearerGuard(app, settings.http_token, OPEN_PATHS)
     return HeaderGuard(app, security)
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -128,22 +138,36 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def announce(settings: Settings, sock: socket.socket) -> None:
+    """The address on stderr (with --port 0 the chosen port): `serving <transport> at <url>`."""
+    port = sock.getsockname()[1]
+    path = "/sse" if settings.transport == "sse" else "/mcp"
+    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    mode = ["stateless"] if settings.stateless else []
+    mode += [f"{settings.workers} workers"] if settings.workers > 1 else []
+    sys.stderr.write(
+        f"sentry-replays-mcp: serving {settings.transport} at http://{shown_host}:{port}{path}"
+        + (f" ({', '.join(mode)})" if mode else "")
+        + "\n"
+    )
+    sys.stderr.flush()
+
+
 def _exit_quietly(_signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def serve_http(server: MCPServer[Any], settings: Settings) -> None:
-    """Serve until SIGINT/SIGTERM. With --port 0, a free port is chosen; the address is
-    logged on stderr either way."""
-    app = http_app(server, settings)
-    sock = _bind(settings.host, settings.port)
-    port = sock.getsockname()[1]
-    path = "/sse" if settings.transport == "sse" else "/mcp"
-    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    sys.stderr.write(
-        f"sentry-replays-mcp: serving {settings.transport} at http://{shown_host}:{port}{path}\n"
-    )
-    sys.stderr.flush()
+def serve_on(
+    server: MCPServer[Any],
+    settings: Settings,
+    sock: socket.socket,
+    serving_line: str | None = None,
+) -> bool:
+    """Serve `server` on the bound socket until a stop signal has been handled (drain, then
+    graceful shutdown); False if it never started serving. `serving_line` goes to stderr
+    once it serves."""
+    readiness = Readiness()
+    app = http_app(server, settings, readiness)
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal to the
     # handler it found: make that one end the process normally.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -155,4 +179,15 @@ def serve_http(server: MCPServer[Any], settings: Settings) -> None:
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
         lifespan="on",
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    runner = DrainingServer(config, readiness, settings.drain_seconds, serving_line)
+    with contextlib.suppress(SystemExit):  # the re-raised stop signal, as above
+        runner.run(sockets=[sock])
+    return runner.started
+
+
+def serve_http(server: MCPServer[Any], settings: Settings) -> None:
+    """Serve until SIGINT/SIGTERM. With --port 0, a free port is chosen; the address is
+    logged on stderr either way."""
+    sock = bind(settings.host, settings.port)
+    announce(settings, sock)
+    serve_on(server, settings, sock)

@@ -276,7 +276,8 @@ async def _delete(state: ToolState, call: CheckedCall, confirm: str) -> CallTool
         outcome.accepted = False
         text = (
             f"Not deleted now: {subject} was deleted already or is not found (Sentry answered "
-            "404 to the deletion)."
+            "404 to the deletion), for instance by the same confirmation on another server "
+            "process. Repeating a confirmed deletion is harmless: nothing more was deleted."
         )
         return answer(state, text, outcome)
     except SentryError as error:  # it may have reached Sentry: never sent again with this code

@@ -77,6 +77,7 @@ class Running:
 
 def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_ENV}
+    env["MCP_DRAIN_SECONDS"] = "0"  # stop at once on SIGTERM (tests/server/ test the drain)
     env.update(extra or {})
     return env
 

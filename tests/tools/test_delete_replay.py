@@ -249,6 +249,7 @@ async def test_a_404_to_the_delete_says_deleted_or_not_found(mcp_server, demo: D
     text = text_of(result)
     assert not result.is_error and result.structured_content["deleted"] is False
     assert "deleted already or is not found" in text
+    assert "Repeating a confirmed deletion is harmless: nothing more was deleted." in text
     if demo.dialect == "sentry":
         assert "already deleted (archived)" in text_of(again)
     else:

@@ -301,3 +301,21 @@ async def test_the_instructions_say_what_the_server_reaches(demo: DemoSentry):
         f"`{CHECKOUT}`: calls for others are refused."
     )
     assert "reaches only" not in plain and said.startswith(plain)
+
+
+@pytest.mark.parametrize("dialect", ["sentry"])
+async def test_a_genuine_code_does_not_delete_a_replay_outside(demo: DemoSentry):
+    """A code that is valid (issued under the same shared secret by a server without the
+    limit) still deletes nothing outside the allowed projects."""
+    secret = b"s" * 32
+    story = demo.story_replay_id  # in `checkout`
+    async with Client(build_for(demo, secret=secret)) as unlimited:
+        preview = await unlimited.call_tool("delete_replay", {"replay_id": story})
+    code = preview.structured_content["confirmation_code"]
+    assert code, text_of(preview)
+    limited = build_for(demo, secret=secret, allowed_projects=("web-frontend",))
+    async with Client(limited) as client:
+        result = await client.call_tool("delete_replay", {"replay_id": story, "confirm": code})
+    assert result.is_error and OUTSIDE in text_of(result), text_of(result)
+    assert story not in demo.data.deleted
+    assert not any(r.method == "DELETE" for r in demo.requests)

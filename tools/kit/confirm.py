@@ -1,14 +1,20 @@
 """Confirmation codes for destructive calls.
 
 A code is bound to one organization, project argument and replay, and expires after ten
-minutes. It is an HMAC under a secret made when the server starts, so a code cannot be guessed
-or moved to another replay. One format only: `<expiry: 8 hex>-<server run: 4 hex>-<nonce: 8
-hex>-<signature: 12 hex>`, lower-case ASCII; anything else is refused as it is, never re-read
-as a number. The nonce makes every preview's code a new one.
+minutes. It is an HMAC under a key derived from the deployment's shared secret
+(`SENTRY_MCP_SECRET` or `--secret-file`), so that every process with that secret accepts it,
+after a restart too; without one, under a random key made when the process starts. Either way
+a code cannot be guessed or moved to another replay. The server-run field names the key
+(derived from it), so a code from another key is told apart from a forged one. One format
+only: `<expiry: 8 hex>-<server run: 4 hex>-<nonce: 8 hex>-<signature: 12 hex>`, lower-case
+ASCII; anything else is refused as it is, never re-read as a number. The nonce makes every
+preview's code a new one.
 
 A code is spent when it is used: `claim()` marks it under a lock before the deletion is sent,
 so a second or concurrent use is refused. The spent codes are kept in this process until they
-would have expired anyway, and at most `MAX_SPENT` of them at once.
+would have expired anyway, and at most `MAX_SPENT` of them at once. Another process does not
+know them: there, a repeated confirmation finds the replay already deleted (archived, or a 404
+to the deletion) and deletes nothing more.
 """
 
 from __future__ import annotations
@@ -29,12 +35,20 @@ MAX_SPENT = 4096
 CODE_SHAPE = re.compile(r"([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{8})-([0-9a-f]{12})", re.ASCII)
 EXAMPLE = "6a1f3c2e-9b0d-51c2e3f4-4e5f6a7b8c9d"
 NEW_CODE = "Call delete_replay without confirm to get a new code."
+CODES_PURPOSE = b"sentry-replays-mcp/confirmation-codes/v1"
 
 
 class ConfirmationCodes:
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self._secret = secrets.token_bytes(32)
-        # Names this server run in its codes, so a code from another run can be told apart.
+    def __init__(self, secret: bytes | None = None, clock: Callable[[], float] = time.time) -> None:
+        self.shared = secret is not None
+        # The key is derived from the shared secret (the raw secret signs nothing), else random.
+        self._secret = (
+            hmac.new(secret, CODES_PURPOSE, hashlib.sha256).digest()
+            if secret is not None
+            else secrets.token_bytes(32)
+        )
+        # Names the key in its codes, so a code under another key can be told apart: with a
+        # shared secret every process agrees on it.
         self._run = hashlib.sha256(b"run|" + self._secret).hexdigest()[:4]
         self._clock = clock
         self._spent: dict[str, int] = {}  # code -> its expiry (epoch seconds)
@@ -61,11 +75,7 @@ class ConfirmationCodes:
         expires_hex, run, nonce, signature = shape.groups()
         expires = int(expires_hex, 16)
         if run != self._run:
-            raise BadInput(
-                "That confirmation code was not issued by this server run: the server may have "
-                "restarted since, or another server process issued it. Nothing was deleted. "
-                "A new preview (delete_replay without confirm) gives a new code."
-            )
+            raise BadInput(self._other_run())
         if not hmac.compare_digest(signature, self._sign(binding, expires, nonce)):
             raise BadInput(
                 "That confirmation code is not valid for this organization, project and replay. "
@@ -96,6 +106,22 @@ class ConfirmationCodes:
         now = self._clock()
         for code in [c for c, expires in self._spent.items() if expires < now]:
             del self._spent[code]
+
+    def _other_run(self) -> str:
+        again = (
+            "Nothing was deleted. A new preview (delete_replay without confirm) gives a new code."
+        )
+        if self.shared:
+            return (
+                "That confirmation code was signed under another secret than this server's "
+                "SENTRY_MCP_SECRET (the secret changed, or another deployment issued it). " + again
+            )
+        return (
+            "That confirmation code was not issued by this server run: the server may have "
+            "restarted since, or another server process issued it (setting SENTRY_MCP_SECRET "
+            "to one value on every process makes codes work across processes and restarts). "
+            + again
+        )
 
     @property
     def spent_count(self) -> int:

@@ -27,19 +27,27 @@ RECENT_MAX = 256
 
 class RecentReplays:
     """Replays looked up in the last minute, so that get_replay followed by the segment,
-    click or summary tools costs one request for the replay, not one per tool."""
+    click or summary tools costs one request for the replay, not one per tool.
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    Per process: a deletion through another process would not clear it, so a server that
+    may be one of several (stateless HTTP) keeps none (`seconds=0`)."""
+
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, seconds: float = RECENT_SECONDS
+    ) -> None:
         self._clock = clock
+        self._seconds = seconds
         self._entries: OrderedDict[tuple[str, str], tuple[float, Replay]] = OrderedDict()
 
     def get(self, organization: str, replay_id: str) -> Replay | None:
         entry = self._entries.get((organization, replay_id))
-        if entry is None or self._clock() - entry[0] > RECENT_SECONDS:
+        if entry is None or self._clock() - entry[0] > self._seconds:
             return None
         return entry[1]
 
     def put(self, organization: str, replay: Replay) -> None:
+        if self._seconds <= 0:
+            return
         self._entries[(organization, replay.id)] = (self._clock(), replay)
         self._entries.move_to_end((organization, replay.id))
         while len(self._entries) > RECENT_MAX:
@@ -61,6 +69,8 @@ class ToolState:
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
         scopes: Scopes | None = None,
+        codes: ConfirmationCodes | None = None,
+        recent: RecentReplays | None = None,
     ) -> None:
         self._connect = connect
         self.scopes = scopes or Scopes()
@@ -68,8 +78,8 @@ class ToolState:
         self.organization = organization
         self.project = project
         self.demo = demo
-        self.codes = ConfirmationCodes()
-        self.recent = RecentReplays()
+        self.codes = codes or ConfirmationCodes()
+        self.recent = recent or RecentReplays()
         self._clock = clock or _utc_now
 
     def now(self) -> datetime:

@@ -266,3 +266,32 @@ async def test_no_tool_call_tells_the_token_even_when_sentry_echoes_it(sentry):
             assert len(heard.at("warning")) > 0 and len(heard.messages) > before, tool
     assert all(sentry.token not in str(m.data) for m in heard.messages)
     assert all("Bearer" not in str(m.data) for m in heard.messages)
+
+
+async def test_stateless_http_sends_notices_at_the_default_level_and_keeps_no_level(sentry):
+    """Without sessions, a level set by one request cannot apply to the next: setLevel is
+    accepted, and every call's notices go out at the default level, in the call's stream."""
+    import httpx2
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    from sentry_replays_mcp.server.config import Settings
+    from sentry_replays_mcp.server.http import http_app
+
+    server = build_for(sentry, stateless=True)
+    app = http_app(server, Settings(transport="streamable-http", stateless=True))
+    heard = Heard()
+    base = "http://127.0.0.1:8000"
+    async with (
+        server.session_manager.run(),
+        httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=base) as http,
+        streamable_http_client(f"{base}/mcp", http_client=http) as (read, write),
+        ClientSession(read, write, logging_callback=heard) as session,
+    ):
+        await session.initialize()
+        await session.set_logging_level("error")
+        rate_limit_once(sentry)
+        result = await session.call_tool("list_replays", {"limit": 1})
+    assert not result.is_error
+    assert rate_limited(sentry) == 1
+    assert len(heard.at("warning")) == 1 and heard.at("warning")[0].startswith(RATE_LIMITED)

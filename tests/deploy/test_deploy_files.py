@@ -76,7 +76,7 @@ def test_the_image_is_slim_python_run_as_a_user_with_the_package_only():
     copied = [json.loads(r) if r.startswith("[") else r.split() for r in instruction("COPY")]
     sources = [src for args in copied for src in args[:-1]]
     assert "deploy/entrypoint.sh" in sources and "server/" in sources and "tools/" in sources
-    assert f"exec {COMMAND} \"$@\"" in ENTRYPOINT.read_text()
+    assert f'exec {COMMAND} "$@"' in ENTRYPOINT.read_text()
 
 
 def test_the_build_context_holds_what_the_image_copies_and_no_secrets_or_venv():
@@ -220,9 +220,8 @@ def test_haproxy_accepts_the_configuration():
         if haproxy_required():
             pytest.fail(f"{HAPROXY_MISSING} (REQUIRE_HAPROXY=1, so this is a failure, not a skip)")
         pytest.skip(HAPROXY_MISSING)
-    checked = subprocess.run(
-        [binary, "-c", "-f", str(DEPLOY / "haproxy.cfg")], capture_output=True, text=True, timeout=30
-    )
+    command = [binary, "-c", "-f", str(DEPLOY / "haproxy.cfg")]
+    checked = subprocess.run(command, capture_output=True, text=True, timeout=30)
     assert checked.returncode == 0, checked.stderr
 
 

@@ -74,7 +74,7 @@ def first_line(proc: subprocess.Popen[bytes], timeout: float) -> bytes:
 @contextlib.contextmanager
 def demo_sentry() -> Iterator[dict[str, Any]]:
     """`sentry-replays-demo-api --port 0` as a process of its own; yields what it announced
-    (base_url, token, organization, projects)."""
+    (base_url, token, organization, projects) and its pid."""
     script = Path(sys.executable).with_name("sentry-replays-demo-api")
     module = [sys.executable, "-m", "sentry_replays_mcp.server.demo"]
     command = [str(script)] if script.exists() else module
@@ -87,12 +87,12 @@ def demo_sentry() -> Iterator[dict[str, Any]]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        yield json.loads(first_line(proc, START_TIMEOUT))
+        yield {**json.loads(first_line(proc, START_TIMEOUT)), "pid": proc.pid}
     finally:
         stop(proc)
 
 
-def replica_env(demo: Mapping[str, Any], secret: str) -> dict[str, str]:
+def replica_env(demo: Mapping[str, Any], secret: str, log_level: str) -> dict[str, str]:
     return {
         "SENTRY_AUTH_TOKEN": str(demo["token"]),
         "SENTRY_URL": str(demo["base_url"]),
@@ -100,12 +100,11 @@ def replica_env(demo: Mapping[str, Any], secret: str) -> dict[str, str]:
         "SENTRY_MCP_SECRET": secret,
         "MCP_STATELESS": "1",
         "MCP_DRAIN_SECONDS": "0",  # stopped at the end of a test: no load balancer to tell
-        # DEBUG: each replica logs every Sentry request it makes (method, path, status)
-        "LOG_LEVEL": "DEBUG",
+        "LOG_LEVEL": log_level,
     }
 
 
-def haproxy_config(port: int, replicas: list[Running], runtime: Path) -> str:
+def haproxy_config(port: int, replicas: list[Running], runtime: Path, check_every: str) -> str:
     servers = "\n".join(
         f"    server r{i} 127.0.0.1:{r.port}" for i, r in enumerate(replicas, start=1)
     )
@@ -137,7 +136,7 @@ backend replicas
     http-check send meth GET uri {HEALTH_PATH} ver HTTP/1.1 hdr Host 127.0.0.1:{port}
     http-check expect status 200
     http-response set-header {REPLICA_HEADER} %s
-    default-server check inter 100ms fall 1 rise 1
+    default-server check inter {check_every} fall 1 rise 1
 {servers}
 """
 
@@ -204,13 +203,14 @@ class Balancer:
 
 
 @contextlib.contextmanager
-def haproxy(replicas: list[Running], workdir: Path) -> Iterator[Balancer]:
-    """HAProxy in front of `replicas`, yielded once it answers and sees every replica UP."""
+def haproxy(replicas: list[Running], workdir: Path, check_every: str) -> Iterator[Balancer]:
+    """HAProxy in front of `replicas`, yielded once it answers and sees every replica UP;
+    it checks each replica's /readyz every `check_every` (HAProxy's notation: 100ms, 1s)."""
     binary = haproxy_binary()
     assert binary is not None, HAPROXY_MISSING
     port, runtime = free_port(), workdir / "haproxy.sock"
     config = workdir / "haproxy.cfg"
-    config.write_text(haproxy_config(port, replicas, runtime))
+    config.write_text(haproxy_config(port, replicas, runtime, check_every))
     check = subprocess.run(
         [binary, "-c", "-q", "-f", str(config)], capture_output=True, text=True, timeout=30
     )
@@ -261,13 +261,18 @@ class Cluster:
 
 @contextlib.contextmanager
 def cluster(
-    workdir: Path, size: int = 3, killed: frozenset[int] = frozenset()
+    workdir: Path,
+    size: int = 3,
+    killed: frozenset[int] = frozenset(),
+    log_level: str = "DEBUG",
+    check_every: str = "100ms",
 ) -> Iterator[Cluster]:
     """One demo Sentry, `size` replicas sharing one secret, HAProxy in front. Replicas whose
-    index is in `killed` may be killed by the test (their exit code is not checked)."""
+    index is in `killed` may be killed by the test (their exit code is not checked). At
+    DEBUG, each replica logs every Sentry request it makes (method, path, status)."""
     secret = secrets.token_hex(32)
     with demo_sentry() as demo, contextlib.ExitStack() as stack:
-        env = replica_env(demo, secret)
+        env = replica_env(demo, secret, log_level)
         replicas = [
             stack.enter_context(
                 running_server(
@@ -280,5 +285,5 @@ def cluster(
             )
             for i in range(size)
         ]
-        with haproxy(replicas, workdir) as balancer:
+        with haproxy(replicas, workdir, check_every) as balancer:
             yield Cluster(demo=demo, replicas=replicas, balancer=balancer, secret=secret)

@@ -21,6 +21,7 @@ import tests.e2e.program as program
 from sentry_replays_mcp.server.config import ENVIRONMENT
 from tests.deploy.cluster import HAPROXY_MISSING, free_port, haproxy_binary, haproxy_required
 from tests.e2e.program import ROOT, run_and_wait, running_server
+from tests.readme import section
 
 DEPLOY = ROOT / "deploy"
 ENTRYPOINT = DEPLOY / "entrypoint.sh"
@@ -264,3 +265,17 @@ def test_the_entrypoint_reads_every_variable_the_deployments_name_for_it():
     text = ENTRYPOINT.read_text()
     assert all(f"${{{name}:-}}" in text for name in IMAGE_VARIABLES)
     assert shlex.split(COMMAND)[0] == "sentry-replays-mcp"
+
+
+def test_the_readme_names_every_file_and_variable_of_the_deployment():
+    text = section("Deploying for a team")
+    env = compose()["services"]["mcp1"]["environment"]
+    assert all(f"`{name}" in text for name in env), [n for n in env if f"`{n}" not in text]
+    for name in (
+        "Dockerfile",
+        "deploy/compose.yaml",
+        "deploy/haproxy.cfg",
+        "deploy/kubernetes.yaml",
+    ):
+        assert f"`{name}`" in text, name
+    assert COMMAND in text and "/readyz" in text and "/healthz" in text

@@ -77,7 +77,9 @@ class DrainingServer(uvicorn.Server):
         first = not self.readiness.draining
         self.readiness.draining = True
         if first and self.drain_seconds > 0 and sig == signal.SIGTERM:
-            self._captured_signals.append(sig)  # re-raised once serving ends, as uvicorn does
+            captured = getattr(self, "_captured_signals", None)  # uvicorn >= 0.29
+            if captured is not None:
+                captured.append(sig)  # re-raised once serving ends, as uvicorn does
             self._drain_until = time.monotonic() + self.drain_seconds
             return
         super().handle_exit(sig, frame)

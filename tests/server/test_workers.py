@@ -17,6 +17,7 @@ from mcp import Client
 
 from tests.conftest import text_of
 from tests.e2e.program import Running, running_server
+from tests.server.fleet import demo_sentry
 from tests.waiting import until, until_sync
 
 pytestmark = pytest.mark.anyio
@@ -55,6 +56,7 @@ def serving(running: Running) -> set[int]:
 
 async def one_call(running: Running) -> str:
     async with Client(running.endpoint) as c:
+        await c.list_tools()  # the client checks results against them: asked before, not after
         result = await c.call_tool("list_replays", {"limit": 2})
         assert not result.is_error, text_of(result)
         return text_of(result)
@@ -121,3 +123,39 @@ async def test_two_workers_serve_one_port_survive_a_crash_and_stop_together():
             assert await until(lambda: running.proc.poll() is not None), running.stderr()
         assert running.proc.returncode == 0
         assert not alive(second) and not alive(third)
+
+
+async def test_a_call_in_flight_when_the_workers_stop_still_gets_its_answer():
+    """SIGTERM to the supervisor while a call waits on a slow Sentry (the demo Sentry as its
+    own process, answering the replay list after 2 s): the worker finishes the call, then
+    every process ends."""
+    with demo_sentry() as sentry:
+        control = httpx2.Client(
+            base_url=sentry["SENTRY_URL"],
+            headers={"Authorization": f"Bearer {sentry['SENTRY_AUTH_TOKEN']}"},
+            timeout=10,
+        )
+        slow = {"path": "/replays/$", "method": "GET", "status": 200, "body": {"data": []}}
+        assert control.post("/__demo__/faults", json={**slow, "delay": 2.0}).status_code == 201
+
+        def reached_sentry() -> bool:
+            return any(f["hits"] > 0 for f in control.get("/__demo__/faults").json())
+
+        args = ("--stateless", "--workers", "2")
+        with running_server("streamable-http", *args, env=sentry, demo=False) as running:
+            assert until_sync(lambda: len(serving(running)) == 2), running.stderr()
+            outcome: dict[str, str] = {}
+
+            async def call() -> None:
+                outcome["text"] = await one_call(running)
+
+            with anyio.fail_after(60):
+                async with anyio.create_task_group() as group:
+                    group.start_soon(call)
+                    assert await until(reached_sentry), "the call never reached Sentry"
+                    running.proc.send_signal(signal.SIGTERM)
+                    assert await until(lambda: running.proc.poll() is not None)
+            assert running.proc.returncode == 0
+            assert "text" in outcome and "No replays" in outcome["text"], outcome
+            assert not any(alive(pid) for pid in workers(running))
+        control.close()

@@ -19,7 +19,13 @@ import yaml
 
 import tests.e2e.program as program
 from sentry_replays_mcp.server.config import ENVIRONMENT
-from tests.deploy.cluster import HAPROXY_MISSING, free_port, haproxy_binary, haproxy_required
+from tests.deploy.cluster import (
+    HAPROXY_MISSING,
+    free_port,
+    haproxy_binary,
+    haproxy_config,
+    haproxy_required,
+)
 from tests.e2e.program import ROOT, run_and_wait, running_server
 from tests.readme import section
 
@@ -213,6 +219,28 @@ def test_haproxy_balances_round_robin_without_stickiness_and_checks_readyz():
     assert [d for d in defaults if d.startswith("retry-on")] == ["retry-on conn-failure"]
     assert "option redispatch 1" in defaults and "option http-server-close" in defaults
     assert "bind :8000" in sections["frontend mcp"]
+
+
+def test_the_load_balancer_tests_run_haproxy_as_deployed(tmp_path: Path):
+    """The configuration tests/deploy/test_load_balancer.py generates balances, checks and
+    retries as deploy/haproxy.cfg does (only addresses, timings and logging differ)."""
+    rules = (
+        "balance roundrobin",
+        "option httpchk",
+        "http-check expect status 200",
+        "retries 3",
+        "retry-on conn-failure",
+        "option redispatch 1",
+        "option http-server-close",
+    )
+    shipped = {d for lines in haproxy_sections().values() for d in lines}
+    one = [program.Running(proc=None, url="http://127.0.0.1:1/mcp")]  # type: ignore[arg-type]
+    generated = {
+        " ".join(line.split()) for line in haproxy_config(2, one, tmp_path, "1s").splitlines()
+    }
+    assert all(rule in shipped and rule in generated for rule in rules)
+    assert not [d for d in generated if d.startswith(("cookie", "stick", "persist"))]
+    assert [d for d in generated if d.startswith("retry-on")] == ["retry-on conn-failure"]
 
 
 def test_haproxy_accepts_the_configuration():

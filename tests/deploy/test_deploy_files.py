@@ -14,18 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-import pytest
 import yaml
 
 import tests.e2e.program as program
 from sentry_replays_mcp.server.config import ENVIRONMENT
-from tests.deploy.cluster import (
-    HAPROXY_MISSING,
-    free_port,
-    haproxy_binary,
-    haproxy_config,
-    haproxy_required,
-)
+from tests.deploy.cluster import free_port, haproxy_config, haproxy_or_skip
 from tests.e2e.program import ROOT, run_and_wait, running_server
 from tests.readme import section
 
@@ -244,12 +237,7 @@ def test_the_load_balancer_tests_run_haproxy_as_deployed(tmp_path: Path):
 
 
 def test_haproxy_accepts_the_configuration():
-    binary = haproxy_binary()
-    if binary is None:
-        if haproxy_required():
-            pytest.fail(f"{HAPROXY_MISSING} (REQUIRE_HAPROXY=1, so this is a failure, not a skip)")
-        pytest.skip(HAPROXY_MISSING)
-    command = [binary, "-c", "-f", str(DEPLOY / "haproxy.cfg")]
+    command = [haproxy_or_skip(), "-c", "-f", str(DEPLOY / "haproxy.cfg")]
     checked = subprocess.run(command, capture_output=True, text=True, timeout=30)
     assert checked.returncode == 0, checked.stderr
 

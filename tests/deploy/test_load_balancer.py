@@ -26,14 +26,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from sentry_replays_mcp.server.demo import DemoSentry
-from tests.deploy.cluster import (
-    HAPROXY_MISSING,
-    REPLICA_HEADER,
-    Cluster,
-    cluster,
-    haproxy_binary,
-    haproxy_required,
-)
+from tests.deploy.cluster import REPLICA_HEADER, Cluster, cluster, haproxy_or_skip
 from tests.tool_calls import TOOL_NAMES, valid_calls
 from tests.waiting import until
 
@@ -49,16 +42,12 @@ READS = (
 
 @pytest.fixture(autouse=True)
 def needs_haproxy() -> None:
-    if haproxy_binary() is None:
-        if haproxy_required():
-            pytest.fail(f"{HAPROXY_MISSING} (REQUIRE_HAPROXY=1, so this is a failure, not a skip)")
-        pytest.skip(HAPROXY_MISSING)
+    haproxy_or_skip()
 
 
 @pytest.fixture(scope="module")
 def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    if haproxy_binary() is None:
-        pytest.skip(HAPROXY_MISSING)
+    haproxy_or_skip()  # set up before the autouse fixture above: the same rule here
     with cluster(tmp_path_factory.mktemp("balancer")) as running:
         yield running
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +24,6 @@ from tests.readme import section
 DEPLOY = ROOT / "deploy"
 ENTRYPOINT = DEPLOY / "entrypoint.sh"
 COMMAND = "sentry-replays-mcp --transport streamable-http --host 0.0.0.0 --port 8000"
-IMAGE_VARIABLES = {"MCP_ALLOWED_HOSTS", "MCP_ALLOWED_ORIGINS"}  # read by the entrypoint
 SECRETS = {"SENTRY_AUTH_TOKEN", "MCP_HTTP_TOKEN", "SENTRY_MCP_SECRET"}
 CALLER_TOKEN = "caller-token-0123456789abcdef"
 
@@ -163,7 +161,7 @@ def test_compose_runs_three_stateless_replicas_sharing_one_secret_behind_haproxy
         assert env["MCP_STATELESS"] == "1"
         for name in SECRETS:  # from the operator's environment or .env, never written here
             assert re.fullmatch(rf"\$\{{{name}:\?[^}}]+\}}", env[name]), (name, env[name])
-        assert set(env) <= set(ENVIRONMENT) | IMAGE_VARIABLES, set(env) - set(ENVIRONMENT)
+        assert set(env) <= set(ENVIRONMENT), set(env) - set(ENVIRONMENT)
         assert "command" not in service and "entrypoint" not in service
     assert len({json.dumps(s["environment"], sort_keys=True) for s in replicas.values()}) == 1
     balancer = services["haproxy"]
@@ -262,7 +260,7 @@ def test_kubernetes_runs_stateless_pods_with_secrets_and_both_probes():
     assert {n for n, e in env.items() if "valueFrom" in e} == SECRETS
     assert all(env[n]["valueFrom"]["secretKeyRef"]["key"] == n for n in SECRETS)
     assert env["MCP_STATELESS"]["value"] == "1"
-    assert set(env) <= set(ENVIRONMENT) | IMAGE_VARIABLES
+    assert set(env) <= set(ENVIRONMENT)
     probes = {kind: container[kind]["httpGet"] for kind in ("readinessProbe", "livenessProbe")}
     assert probes["readinessProbe"]["path"] == "/readyz"
     assert probes["livenessProbe"]["path"] == "/healthz"
@@ -277,10 +275,9 @@ def test_kubernetes_runs_stateless_pods_with_secrets_and_both_probes():
     assert service["selector"] == manifests["Deployment"]["spec"]["selector"]["matchLabels"]
 
 
-def test_the_entrypoint_reads_every_variable_the_deployments_name_for_it():
+def test_the_entrypoint_runs_the_program_with_the_container_arguments_last():
     text = ENTRYPOINT.read_text()
-    assert all(f"${{{name}:-}}" in text for name in IMAGE_VARIABLES)
-    assert shlex.split(COMMAND)[0] == "sentry-replays-mcp"
+    assert f'exec {COMMAND} "$@"' in text
 
 
 def test_the_readme_names_every_file_and_variable_of_the_deployment():

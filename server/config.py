@@ -40,6 +40,8 @@ ENVIRONMENT = (
     "SENTRY_ALLOWED_ORGS",
     "SENTRY_ALLOWED_PROJECTS",
     "MCP_HTTP_TOKEN",
+    "MCP_ALLOWED_HOSTS",
+    "MCP_ALLOWED_ORIGINS",
     "LOG_LEVEL",
     "MCP_STATELESS",
     "MCP_WORKERS",
@@ -96,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="MCP server for Sentry session replays.",
         epilog="Environment: SENTRY_AUTH_TOKEN (or SENTRY_ACCESS_TOKEN), SENTRY_URL, "
         "SENTRY_ORG, SENTRY_PROJECT, SENTRY_READ_ONLY, SENTRY_ALLOWED_ORGS, "
-        "SENTRY_ALLOWED_PROJECTS (comma-separated), MCP_HTTP_TOKEN, LOG_LEVEL, "
+        "SENTRY_ALLOWED_PROJECTS (comma-separated), MCP_HTTP_TOKEN, MCP_ALLOWED_HOSTS, "
+        "MCP_ALLOWED_ORIGINS (comma-separated), LOG_LEVEL, "
         "MCP_STATELESS, MCP_WORKERS, MCP_DRAIN_SECONDS, SENTRY_MCP_SECRET. "
         "A flag wins over its variable.",
     )
@@ -197,8 +200,8 @@ def _from_flags(args: argparse.Namespace) -> dict[str, Any]:
         "log_level": args.log_level,
         "http_token": args.http_token,
         "insecure_no_auth": args.insecure_no_auth,
-        "allowed_hosts": tuple(args.allowed_host),
-        "allowed_origins": tuple(args.allowed_origin),
+        "allowed_hosts": tuple(args.allowed_host) or None,
+        "allowed_origins": tuple(args.allowed_origin) or None,
         "allowed_orgs": tuple(args.allow_org) or None,
         "allowed_projects": tuple(args.allow_project) or None,
         "stateless": args.stateless,
@@ -206,6 +209,12 @@ def _from_flags(args: argparse.Namespace) -> dict[str, Any]:
         "drain_seconds": args.drain_seconds,
         "secret_file": args.secret_file,
     }
+
+
+def _comma_separated(text: str | None) -> tuple[str, ...] | None:
+    """`a, b,c` as ("a", "b", "c"); None when nothing is named."""
+    items = tuple(item.strip() for item in (text or "").split(",") if item.strip())
+    return items or None
 
 
 def _from_environment(env: Mapping[str, str]) -> dict[str, Any]:
@@ -219,6 +228,8 @@ def _from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         "allowed_orgs": env.get("SENTRY_ALLOWED_ORGS"),
         "allowed_projects": env.get("SENTRY_ALLOWED_PROJECTS"),
         "http_token": env.get("MCP_HTTP_TOKEN"),
+        "allowed_hosts": _comma_separated(env.get("MCP_ALLOWED_HOSTS")),
+        "allowed_origins": _comma_separated(env.get("MCP_ALLOWED_ORIGINS")),
         "log_level": env.get("LOG_LEVEL"),
         "stateless": env.get("MCP_STATELESS"),
         "workers": env.get("MCP_WORKERS"),

@@ -198,3 +198,12 @@ def test_every_flag_is_in_the_readme():
     flags = {f for action in build_parser()._actions for f in action.option_strings}
     missing = sorted(f for f in flags - {"-h", "--help"} if f"`{f}" not in table)
     assert not missing, f"flags missing from the README's configuration table: {missing}"
+
+
+def test_allowed_hosts_and_origins_come_from_the_environment_too():
+    env = {"MCP_ALLOWED_HOSTS": " mcp.example.com, mcp-internal:9000 ,", "MCP_ALLOWED_ORIGINS": ""}
+    settings = load_settings([], {**env, "SENTRY_AUTH_TOKEN": "t"})
+    assert settings.allowed_hosts == ("mcp.example.com", "mcp-internal:9000")
+    assert settings.allowed_origins == ()
+    flagged = load_settings(["--allowed-host", "other.example"], {**env, "SENTRY_AUTH_TOKEN": "t"})
+    assert flagged.allowed_hosts == ("other.example",)  # a flag wins over its variable

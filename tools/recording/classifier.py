@@ -30,6 +30,7 @@ from sentry_replays_mcp.tools.recording.kinds import (
 from sentry_replays_mcp.tools.recording.navigation import PageViews
 from sentry_replays_mcp.tools.recording.page_events import Custom, Meta
 from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload, payload_of
+from sentry_replays_mcp.tools.recording.quick_custom import CRUMB_READERS, SPAN_READERS
 from sentry_replays_mcp.tools.recording.spans import (
     REQUEST_OPS,
     memory_pressure,
@@ -93,6 +94,7 @@ class Normalizer:
     video: Video = field(default_factory=Video)
     malformed: int = 0
     pages: PageViews = field(default_factory=PageViews)
+    full: bool = False  # the digest keeps no more events but incidents (see `quick_custom`)
 
     def feed(self, raw: Any, segment: int | None = None) -> Event | None:
         """One event decoded as a dict."""
@@ -112,7 +114,16 @@ class Normalizer:
         """A Meta or custom event from the page reader's quick path (`page_events`)."""
         if type(read) is Custom:
             data = read.data
-            return self._custom(5, read.timestamp, data.tag, data.payload, data, segment)
+            tag, payload = data.tag, data.payload
+            if tag == "breadcrumb":
+                name, readers = payload.category, CRUMB_READERS
+            elif tag == "performanceSpan":
+                name, readers = payload.op, SPAN_READERS
+            else:
+                name = None
+            if type(name) is str and (reader := readers.get(name)) is not None:
+                return reader(self, payload, read.timestamp, segment)
+            return self._custom(5, read.timestamp, tag, payload, data, segment)
         return self._custom(4, read.timestamp, None, EMPTY, read.data, segment)
 
     def _custom(

@@ -95,6 +95,7 @@ class Digest:
         if len(self.events) < KEEP_EVENTS or (incident and self._incidents < KEEP_INCIDENTS):
             self.events.append(event)
             self._incidents += incident
+            self.normalizer.full = len(self.events) >= KEEP_EVENTS
         else:
             self.dropped[event.kind] += 1
 

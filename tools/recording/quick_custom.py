@@ -1,0 +1,108 @@
+"""The custom events a browser recording is mostly made of, read straight from the page
+reader's quick structs (`page_events.Custom`): `ui.click` breadcrumbs, request spans, and
+the breadcrumbs and spans a summary only counts. Each reader gives exactly what the general
+path (`classifier.Normalizer._tagged`) gives for the same event, with fewer calls; any other
+custom event goes the general way.
+
+Once the digest holds all the events it keeps (`Normalizer.full`), an event that it would
+only count and drop (not an incident) is not built: the reader returns `COUNTED[kind]`, a
+shared stand-in that the digest counts and drops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sentry_replays_mcp.tools.recording.kinds import (
+    CLICK,
+    COUNTED_CATEGORIES,
+    COUNTED_OPS,
+    REQUEST,
+    REQUEST_FAILED,
+    REQUEST_SLOW,
+    Event,
+)
+from sentry_replays_mcp.tools.recording.payload import Payload
+from sentry_replays_mcp.tools.recording.spans import (
+    REQUEST_OPS,
+    request_event,
+    request_kind,
+    request_status,
+)
+from sentry_replays_mcp.tools.recording.values import millis, text
+
+if TYPE_CHECKING:
+    from sentry_replays_mcp.tools.recording.classifier import Normalizer
+
+# Stand-ins for events that are counted and dropped, never kept (see the module's docstring).
+COUNTED = {kind: Event(0.0, kind) for kind in (CLICK, REQUEST, REQUEST_SLOW)}
+
+Reader = Callable[["Normalizer", Payload, Any, "int | None"], "Event | None"]
+
+
+def _click(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> Event | None:
+    """A `ui.click` breadcrumb (crumbs `_click`)."""
+    at = millis(payload.timestamp) or millis(outer)
+    if at is None:
+        n.malformed += 1
+        return None
+    n.mix["click"] += 1
+    if n.full:
+        return COUNTED[CLICK]
+    data = payload.data
+    node = data.get("node") if type(data) is dict else None
+    shown = text(node.get("textContent"), 200) if type(node) is dict else ""
+    event = Event(at, CLICK, text(payload.message, 1000), shown)
+    event.segment = segment
+    return event
+
+
+def _request(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> Event | None:
+    """A fetch, XHR or mobile HTTP request span (spans `request`)."""
+    start = millis(payload.startTimestamp)
+    if start is None:
+        n.malformed += 1
+        return None
+    end = millis(payload.endTimestamp)
+    took = end - start if end is not None and end >= start else None
+    n.mix["request"] += 1
+    data = payload.data if type(payload.data) is dict else {}
+    status = request_status(data)
+    kind = request_kind(status, took)
+    if n.full and kind is not REQUEST_FAILED:
+        return COUNTED[kind]
+    event = request_event(start, took, text(payload.description, 2000), data, status, kind)
+    event.segment = segment
+    return event
+
+
+def _counted_crumb(name: str) -> Reader:
+    """A breadcrumb that is only counted (crumbs `COUNTED_CATEGORIES`)."""
+
+    def read(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> None:
+        n.mix[name] += 1
+
+    return read
+
+
+def _counted_span(name: str) -> Reader:
+    """A span that is only counted (an asset load, a paint), when it has a start."""
+
+    def read(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> None:
+        if millis(payload.startTimestamp) is None:
+            n.malformed += 1
+        else:
+            n.mix[name] += 1
+
+    return read
+
+
+CRUMB_READERS: dict[str, Reader] = {
+    "ui.click": _click,
+    **{category: _counted_crumb(name) for category, name in COUNTED_CATEGORIES.items()},
+}
+SPAN_READERS: dict[str, Reader] = {
+    **{op: _counted_span(name) for op, name in COUNTED_OPS.items()},
+    **dict.fromkeys(REQUEST_OPS, _request),
+}

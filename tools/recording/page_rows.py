@@ -36,6 +36,11 @@ Scalar = int | float | str | bool | None
 _UNSET = msgspec.UNSET
 
 
+class Batch(list[Any]):
+    """The Meta and custom events of a segment's part read on the quick path, handed over
+    at once (when the reader was asked for `batches`) rather than one by one."""
+
+
 class Stopped(Exception):
     """The caller gave up (it was cancelled): the reading stopped between two chunks."""
 
@@ -93,6 +98,7 @@ class RowReader:
     def __init__(self, first_segment: int, everything: bool) -> None:
         self.first_segment = first_segment
         self.everything = everything
+        self.batches = False  # quick-path events handed over as a `Batch` per segment
         self.tally: Counter[tuple[int, int | None]] = Counter()
         self.malformed = 0
         self.metadata: list[dict[str, Any]] = []
@@ -182,8 +188,13 @@ class RowReader:
             return
         for index, row in enumerate(segments):
             self.segment += 1 if index else 0
-            for event in kept(row):
-                yield self.segment, event
+            if self.batches:
+                batch = Batch(kept(row))
+                if batch:
+                    yield self.segment, batch
+            else:
+                for event in kept(row):
+                    yield self.segment, event
             self.look(len(row))
 
     def _typeless(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:

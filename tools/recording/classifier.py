@@ -29,7 +29,7 @@ from sentry_replays_mcp.tools.recording.kinds import (
 )
 from sentry_replays_mcp.tools.recording.navigation import PageViews
 from sentry_replays_mcp.tools.recording.page_events import Custom, Meta
-from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload, payload_of
+from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload, data_of, payload_of
 from sentry_replays_mcp.tools.recording.quick_custom import CRUMB_READERS, SPAN_READERS
 from sentry_replays_mcp.tools.recording.spans import (
     REQUEST_OPS,
@@ -122,7 +122,11 @@ class Normalizer:
             else:
                 name = None
             if type(name) is str and (reader := readers.get(name)) is not None:
-                return reader(self, payload, read.timestamp, segment)
+                try:
+                    return reader(self, payload, read.timestamp, segment)
+                except ValueError:  # data nested too deeply to decode again
+                    self.malformed += 1
+                    return None
             return self._custom(5, read.timestamp, tag, payload, data, segment)
         return self._custom(4, read.timestamp, None, EMPTY, read.data, segment)
 
@@ -198,7 +202,7 @@ class Normalizer:
         if at is None:
             self.malformed += 1
             return None
-        data = payload.data if isinstance(payload.data, dict) else {}
+        data = data_of(payload)
         message = text(payload.message, 1000)
         return read(self.mix, Crumb(at, message, data, dict_of(data, "node"), payload.level))
 
@@ -210,7 +214,7 @@ class Normalizer:
             self.malformed += 1
             return None
         took = end - start if end is not None and end >= start else None
-        data = payload.data if isinstance(payload.data, dict) else {}
+        data = data_of(payload)
         description = text(payload.description, 2000)
         if op.startswith("navigation."):
             self.mix["page load" if op != "navigation.push" else "navigation"] += 1

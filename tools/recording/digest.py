@@ -93,14 +93,18 @@ class Digest:
             self.keep(event)
 
     def keep(self, event: Event) -> None:
-        self.counts[event.kind] += 1
-        incident = event.kind in INCIDENTS
-        if len(self.events) < KEEP_EVENTS or (incident and self._incidents < KEEP_INCIDENTS):
-            self.events.append(event)
-            self._incidents += incident
-            self.normalizer.full = len(self.events) >= KEEP_EVENTS
+        kind = event.kind
+        self.counts[kind] += 1
+        events = self.events
+        if len(events) < KEEP_EVENTS:
+            events.append(event)
+            self._incidents += kind in INCIDENTS
+            self.normalizer.full = len(events) >= KEEP_EVENTS
+        elif kind in INCIDENTS and self._incidents < KEEP_INCIDENTS:
+            events.append(event)
+            self._incidents += 1
         else:
-            self.dropped[event.kind] += 1
+            self.dropped[kind] += 1
 
     def finish(self) -> Digest:
         """Sort the events and fold each slow, dead or rage click's click crumbs into it; the

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Union
 
 import msgspec
 
-from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload
+from sentry_replays_mcp.tools.recording.payload import QuickPayload
 
 Scalar = int | float | str | bool | None
 SOURCES = range(17)  # rrweb's IncrementalSource values (Mutation 0 ... CustomElement 16)
@@ -99,7 +99,7 @@ class Meta(Quick, tag=4):
 
 class _Tagged(msgspec.Struct, frozen=True, gc=False):
     tag: Any = None
-    payload: Payload = EMPTY
+    payload: QuickPayload = QuickPayload()
     source: ClassVar[None] = None
 
 

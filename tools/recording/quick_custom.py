@@ -23,7 +23,7 @@ from sentry_replays_mcp.tools.recording.kinds import (
     REQUEST_SLOW,
     Event,
 )
-from sentry_replays_mcp.tools.recording.payload import Payload
+from sentry_replays_mcp.tools.recording.payload import Payload, data_of, request_fields
 from sentry_replays_mcp.tools.recording.spans import (
     REQUEST_OPS,
     request_event,
@@ -42,16 +42,17 @@ Reader = Callable[["Normalizer", Payload, Any, "int | None"], "Event | None"]
 
 
 def _click(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> Event | None:
-    """A `ui.click` breadcrumb (crumbs `_click`)."""
+    """A `ui.click` breadcrumb (crumbs `_click`); its `data` is decoded only for an event
+    that is kept."""
     at = millis(payload.timestamp) or millis(outer)
     if at is None:
         n.malformed += 1
         return None
-    n.mix["click"] += 1
     if n.full:
+        n.mix["click"] += 1
         return COUNTED[CLICK]
-    data = payload.data
-    node = data.get("node") if type(data) is dict else None
+    node = data_of(payload).get("node")
+    n.mix["click"] += 1
     shown = text(node.get("textContent"), 200) if type(node) is dict else ""
     event = Event(at, CLICK, text(payload.message, 1000), shown)
     event.segment = segment
@@ -59,20 +60,21 @@ def _click(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> 
 
 
 def _request(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> Event | None:
-    """A fetch, XHR or mobile HTTP request span (spans `request`)."""
+    """A fetch, XHR or mobile HTTP request span (spans `request`); of its `data`, only the
+    status code and the method are decoded."""
     start = millis(payload.startTimestamp)
     if start is None:
         n.malformed += 1
         return None
     end = millis(payload.endTimestamp)
     took = end - start if end is not None and end >= start else None
+    code, method = request_fields(payload)
     n.mix["request"] += 1
-    data = payload.data if type(payload.data) is dict else {}
-    status = request_status(data)
+    status = request_status(code)
     kind = request_kind(status, took)
     if n.full and kind is not REQUEST_FAILED:
         return COUNTED[kind]
-    event = request_event(start, took, text(payload.description, 2000), data, status, kind)
+    event = request_event(start, took, text(payload.description, 2000), method, status, kind)
     event.segment = segment
     return event
 

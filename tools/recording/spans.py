@@ -53,11 +53,11 @@ def _before_query(url: str) -> str:
     return url.split("?", 1)[0].split("#", 1)[0]
 
 
-def request_status(data: dict[str, Any]) -> int | None:
-    """A request's status code; None when no response came (`statusCode` 0 or missing: a
-    network error, CORS, an abort)."""
-    code = number(data.get("statusCode"))
-    return int(code) if code is not None and 0 < code < 1000 else None
+def request_status(code: Any) -> int | None:
+    """A request's status from its `statusCode`; None when no response came (0 or missing:
+    a network error, CORS, an abort)."""
+    found = number(code)
+    return int(found) if found is not None and 0 < found < 1000 else None
 
 
 def request_kind(status: int | None, took: float | None) -> str:
@@ -70,16 +70,17 @@ def request_kind(status: int | None, took: float | None) -> str:
 def request(start: float, took: float | None, url: str, data: dict[str, Any]) -> Event:
     """A fetch, XHR or mobile HTTP request (see `request_status` and `request_kind`); the
     event keeps no status when no response came."""
-    status = request_status(data)
-    return request_event(start, took, url, data, status, request_kind(status, took))
+    status = request_status(data.get("statusCode"))
+    return request_event(start, took, url, data.get("method"), status, request_kind(status, took))
 
 
 def request_event(
-    start: float, took: float | None, url: str, data: dict[str, Any], status: int | None, kind: str
+    start: float, took: float | None, url: str, method: Any, status: int | None, kind: str
 ) -> Event:
-    method = text(data.get("method"), 10).upper()
-    method = method if method.isascii() and method.isalpha() else "GET"
-    return Event(start, kind, request_path(url), status=status, took=took, method=method)
+    """A request's event; `method` as written (an HTTP method, else GET)."""
+    verb = text(method, 10).upper()
+    verb = verb if verb.isascii() and verb.isalpha() else "GET"
+    return Event(start, kind, request_path(url), status=status, took=took, method=verb)
 
 
 def web_vital(start: float, op: str, description: str, data: dict[str, Any]) -> Event:

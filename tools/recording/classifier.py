@@ -94,7 +94,9 @@ class Normalizer:
     video: Video = field(default_factory=Video)
     malformed: int = 0
     pages: PageViews = field(default_factory=PageViews)
-    full: bool = False  # the digest keeps no more events but incidents (see `quick_custom`)
+    # Once the digest keeps no more events but incidents: its counts and drops, where the
+    # quick readers count the events they do not build (see `quick_custom`).
+    past_cap: tuple[Counter[str], Counter[str]] | None = None
 
     def feed(self, raw: Any, segment: int | None = None) -> Event | None:
         """One event decoded as a dict."""

@@ -99,7 +99,8 @@ class Digest:
         if len(events) < KEEP_EVENTS:
             events.append(event)
             self._incidents += kind in INCIDENTS
-            self.normalizer.full = len(events) >= KEEP_EVENTS
+            if len(events) >= KEEP_EVENTS:
+                self.normalizer.past_cap = (self.counts, self.dropped)
         elif kind in INCIDENTS and self._incidents < KEEP_INCIDENTS:
             events.append(event)
             self._incidents += 1

@@ -4,13 +4,14 @@ the breadcrumbs and spans a summary only counts. Each reader gives exactly what 
 path (`classifier.Normalizer._tagged`) gives for the same event, with fewer calls; any other
 custom event goes the general way.
 
-Once the digest holds all the events it keeps (`Normalizer.full`), an event that it would
-only count and drop (not an incident) is not built: the reader returns `COUNTED[kind]`, a
-shared stand-in that the digest counts and drops.
+Once the digest holds all the events it keeps, an event that it would only count and drop
+(not an incident) is not built: the reader counts it in the digest's counts and drops
+(`Normalizer.past_cap`) and returns None.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +19,7 @@ from sentry_replays_mcp.tools.recording.kinds import (
     CLICK,
     COUNTED_CATEGORIES,
     COUNTED_OPS,
-    REQUEST,
     REQUEST_FAILED,
-    REQUEST_SLOW,
     Event,
 )
 from sentry_replays_mcp.tools.recording.payload import Payload, data_of, request_fields
@@ -35,9 +34,6 @@ from sentry_replays_mcp.tools.recording.values import millis, text
 if TYPE_CHECKING:
     from sentry_replays_mcp.tools.recording.classifier import Normalizer
 
-# Stand-ins for events that are counted and dropped, never kept (see the module's docstring).
-COUNTED = {kind: Event(0.0, kind) for kind in (CLICK, REQUEST, REQUEST_SLOW)}
-
 Reader = Callable[["Normalizer", Payload, Any, "int | None"], "Event | None"]
 
 
@@ -48,9 +44,10 @@ def _click(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> 
     if at is None:
         n.malformed += 1
         return None
-    if n.full:
+    if n.past_cap is not None:
         n.mix["click"] += 1
-        return COUNTED[CLICK]
+        _drop(n.past_cap, CLICK)
+        return None
     node = data_of(payload).get("node")
     n.mix["click"] += 1
     shown = text(node.get("textContent"), 200) if type(node) is dict else ""
@@ -72,11 +69,19 @@ def _request(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -
     n.mix["request"] += 1
     status = request_status(code)
     kind = request_kind(status, took)
-    if n.full and kind is not REQUEST_FAILED:
-        return COUNTED[kind]
+    if n.past_cap is not None and kind is not REQUEST_FAILED:
+        _drop(n.past_cap, kind)
+        return None
     event = request_event(start, took, text(payload.description, 2000), method, status, kind)
     event.segment = segment
     return event
+
+
+def _drop(past_cap: tuple[Counter[str], Counter[str]], kind: str) -> None:
+    """Count an event of `kind` that the digest would not keep (counts, then drops)."""
+    counts, dropped = past_cap
+    counts[kind] += 1
+    dropped[kind] += 1
 
 
 def _counted_crumb(name: str) -> Reader:

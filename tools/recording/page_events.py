@@ -129,7 +129,6 @@ KEY_OF: dict[type, tuple[int, int | None]] = {
     _PluginData: (6, None),
     **{cls: (3, n) for n, cls in zip(SOURCES, _SOURCE_CLASSES, strict=True)},
 }
-_KEPT_DATA = frozenset({_Href, _Tagged})
 
 
 def kinds_of(events: Any) -> Counter[type]:
@@ -139,4 +138,4 @@ def kinds_of(events: Any) -> Counter[type]:
 
 def kept(row: list[Any]) -> Any:
     """The Meta and custom events of a decoded segment, in order (picked in C)."""
-    return compress(row, map(_KEPT_DATA.__contains__, map(type, map(DATA, row))))
+    return compress(row, map(QUICK_KEPT.__contains__, map(type, row)))

@@ -1,15 +1,16 @@
 """rrweb's events as the page reader's quick path decodes them: one struct per event type
 (`type`, 0 to 6, picks it), holding only what is read. Meta events keep their time and
-`href`; custom events their time, `tag` and `payload` (the fields the classifier reads, see
-`payload`); incremental events their source, as the class of their `data` (one class per
-rrweb source, 0 to 16, picked by msgspec from `data.source`); the rest is skipped in C.
+`href`; custom events their time, `tag` and `payload` (the fields the classifier reads, its
+`data` undecoded, see `payload`); incremental events their source, as the class of their
+`data` (one class per rrweb source, 0 to 16, picked by msgspec from `data.source`); the rest
+is skipped in C.
 
 Every event's `data` is of a class that says what the event is (`KEY_OF`: its type and, for
-an incremental event, its source), so a segment is counted by `Counter(map(type,
-map(DATA, row)))`, in C, without a tuple per event. Anything else (another type, a type
-that is not an int, a row without a type, an incremental source that is not one of rrweb's,
-a `data` or `payload` that is not an object) does not decode so, and the chunk is read the
-careful way (`page_rows`)."""
+an incremental event, its source), so a segment is counted by the class of each event's
+`data`, in C, without a tuple per event. Anything else (another type, a type that is not an
+int, a row without a type, an incremental source that is not one of rrweb's, a `data` or
+`payload` that is not an object) does not decode so, and the chunk is read the careful way
+(`page_rows`)."""
 
 from __future__ import annotations
 
@@ -117,7 +118,7 @@ class _Plugin(Quick, tag=6):
 _Event = _DomLoaded | _Loaded | _FullSnapshot | _Incremental | Meta | Custom | _Plugin
 QUICK = msgspec.json.Decoder(list[list[_Event]])
 QUICK_KEPT = frozenset({Meta, Custom})
-DATA = attrgetter("data")
+_DATA_CLASS = attrgetter("data.__class__")  # one C call per event
 # What an event is, by the class of its `data`: (type, incremental source).
 KEY_OF: dict[type, tuple[int, int | None]] = {
     _DomLoadedData: (0, None),
@@ -133,7 +134,7 @@ KEY_OF: dict[type, tuple[int, int | None]] = {
 
 def kinds_of(events: Any) -> Counter[type]:
     """Decoded events counted by the class of their `data` (see `KEY_OF`), in C."""
-    return Counter(map(type, map(DATA, events)))
+    return Counter(map(_DATA_CLASS, events))
 
 
 def kept(row: list[Any]) -> Any:

@@ -56,6 +56,8 @@ def _before_query(url: str) -> str:
 def request_status(code: Any) -> int | None:
     """A request's status from its `statusCode`; None when no response came (0 or missing:
     a network error, CORS, an abort)."""
+    if type(code) is int:  # the usual case
+        return code if 0 < code < 1000 else None
     found = number(code)
     return int(found) if found is not None and 0 < found < 1000 else None
 

@@ -84,7 +84,7 @@ class _FullSnapshot(Quick, tag=2):
 
 class _Incremental(Quick, tag=3):
     kind = 3
-    data: _Source = _NoData()  # type: ignore[valid-type]
+    data: _Source = _NoData()
 
 
 class _Href(msgspec.Struct, frozen=True, gc=False):

@@ -38,8 +38,8 @@ def millis(value: Any) -> float | None:
         if value >= SECONDS_BELOW:  # ms (NaN is neither this nor >= 0)
             return float(value) if value <= LATEST_MS else None
         if value >= 0:  # seconds
-            out = float(value) * 1000
-            return out if out <= LATEST_MS else None
+            in_ms = float(value) * 1000
+            return in_ms if in_ms <= LATEST_MS else None
         return None
     out = number(value)
     if out is None or out < 0:

@@ -2,9 +2,10 @@
 
 `kinds` is the vocabulary; `classifier` turns raw rrweb events into `Event`s (breadcrumbs by
 `crumbs`, performance spans by `spans`, one page view per navigation by `navigation`, single
-values by `values`); `offsets` writes times from the replay's start; `page_reader` reads
-a segment-list page (`page_scan` cuts it into chunks of whole events, `page_rows` decodes a
-chunk with msgspec, into `page_events` structs where it can, custom payloads as `payload`);
+values by `values`, the most common custom events of the quick path by `quick_custom`);
+`offsets` writes times from the replay's start; `page_reader` reads a segment-list page
+(`page_scan` cuts it into chunks of whole events, `page_rows` decodes a chunk with msgspec,
+into `page_events` structs where it can, custom payloads as `payload`);
 `digest` keeps what matters of a whole recording, page by page, and `bursts` folds the clicks
 of a slow, dead or rage click into it;
 `timeline` collapses, describes, picks and windows the events; `report` puts a digest's

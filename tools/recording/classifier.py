@@ -29,7 +29,8 @@ from sentry_replays_mcp.tools.recording.kinds import (
 )
 from sentry_replays_mcp.tools.recording.navigation import PageViews
 from sentry_replays_mcp.tools.recording.page_events import Custom, Meta
-from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload, payload_of
+from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload, data_of, payload_of
+from sentry_replays_mcp.tools.recording.quick_custom import CRUMB_READERS, SPAN_READERS
 from sentry_replays_mcp.tools.recording.spans import (
     REQUEST_OPS,
     memory_pressure,
@@ -93,6 +94,9 @@ class Normalizer:
     video: Video = field(default_factory=Video)
     malformed: int = 0
     pages: PageViews = field(default_factory=PageViews)
+    # Once the digest keeps no more events but incidents: its counts and drops, where the
+    # quick readers count the events they do not build (see `quick_custom`).
+    past_cap: tuple[Counter[str], Counter[str]] | None = None
 
     def feed(self, raw: Any, segment: int | None = None) -> Event | None:
         """One event decoded as a dict."""
@@ -112,7 +116,20 @@ class Normalizer:
         """A Meta or custom event from the page reader's quick path (`page_events`)."""
         if type(read) is Custom:
             data = read.data
-            return self._custom(5, read.timestamp, data.tag, data.payload, data, segment)
+            tag, payload = data.tag, data.payload
+            if tag == "breadcrumb":
+                name, readers = payload.category, CRUMB_READERS
+            elif tag == "performanceSpan":
+                name, readers = payload.op, SPAN_READERS
+            else:
+                name = None
+            if type(name) is str and (reader := readers.get(name)) is not None:
+                try:
+                    return reader(self, payload, read.timestamp, segment)
+                except ValueError:  # data nested too deeply to decode again
+                    self.malformed += 1
+                    return None
+            return self._custom(5, read.timestamp, tag, payload, data, segment)
         return self._custom(4, read.timestamp, None, EMPTY, read.data, segment)
 
     def _custom(
@@ -187,7 +204,7 @@ class Normalizer:
         if at is None:
             self.malformed += 1
             return None
-        data = payload.data if isinstance(payload.data, dict) else {}
+        data = data_of(payload)
         message = text(payload.message, 1000)
         return read(self.mix, Crumb(at, message, data, dict_of(data, "node"), payload.level))
 
@@ -199,7 +216,7 @@ class Normalizer:
             self.malformed += 1
             return None
         took = end - start if end is not None and end >= start else None
-        data = payload.data if isinstance(payload.data, dict) else {}
+        data = data_of(payload)
         description = text(payload.description, 2000)
         if op.startswith("navigation."):
             self.mix["page load" if op != "navigation.push" else "navigation"] += 1

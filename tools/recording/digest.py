@@ -11,8 +11,8 @@ from typing import Any
 from sentry_replays_mcp.tools.recording.bursts import fold_bursts
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
 from sentry_replays_mcp.tools.recording.kinds import CLICK, INCIDENTS, Event
-from sentry_replays_mcp.tools.recording.page_events import QUICK_KEPT
 from sentry_replays_mcp.tools.recording.page_reader import Page, PageReader, PageScan
+from sentry_replays_mcp.tools.recording.page_rows import Batch
 
 KEEP_EVENTS = 5_000  # normalised events kept per replay; incidents are kept beyond it
 KEEP_INCIDENTS = 1_000
@@ -49,12 +49,15 @@ class Digest:
         `segments`, when the caller knows how many segments the page holds (from the
         paging), is taken over the page's own count."""
         scan = PageScan(page, first_segment)
+        scan.batches = True
+        feed, keep = self.normalizer.feed_quick, self.keep
         for segment, raw in scan:
-            if type(raw) in QUICK_KEPT:  # decoded on the quick path: a Meta or custom event
-                self.raw_events += 1
-                event = self.normalizer.feed_quick(raw, segment)
-                if event is not None:
-                    self.keep(event)
+            if type(raw) is Batch:  # Meta and custom events decoded on the quick path
+                self.raw_events += len(raw)
+                for read in raw:
+                    event = feed(read, segment)
+                    if event is not None:
+                        keep(event)
             else:
                 self.add(raw, segment)
         for (kind, source), times in scan.tally.items():
@@ -90,13 +93,19 @@ class Digest:
             self.keep(event)
 
     def keep(self, event: Event) -> None:
-        self.counts[event.kind] += 1
-        incident = event.kind in INCIDENTS
-        if len(self.events) < KEEP_EVENTS or (incident and self._incidents < KEEP_INCIDENTS):
-            self.events.append(event)
-            self._incidents += incident
+        kind = event.kind
+        self.counts[kind] += 1
+        events = self.events
+        if len(events) < KEEP_EVENTS:
+            events.append(event)
+            self._incidents += kind in INCIDENTS
+            if len(events) >= KEEP_EVENTS:
+                self.normalizer.past_cap = (self.counts, self.dropped)
+        elif kind in INCIDENTS and self._incidents < KEEP_INCIDENTS:
+            events.append(event)
+            self._incidents += 1
         else:
-            self.dropped[event.kind] += 1
+            self.dropped[kind] += 1
 
     def finish(self) -> Digest:
         """Sort the events and fold each slow, dead or rage click's click crumbs into it; the

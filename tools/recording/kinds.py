@@ -3,7 +3,7 @@ filter by, and the names of what the event mix counts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 # Kinds of normalised events.
 PAGE, CLICK, INPUT = "page", "click", "input"
@@ -35,8 +35,11 @@ INCIDENTS = frozenset(
 )
 
 
-@dataclass(slots=True)
-class Event:
+class Event(msgspec.Struct, gc=False):
+    """A normalised event (a msgspec struct: built in C, several times faster than a
+    dataclass; it holds only strings and numbers, so the garbage collector need not track
+    it)."""
+
     at: float  # absolute time, ms since the epoch
     kind: str
     target: str = ""  # selector, URL or path, vital name

@@ -1,54 +1,90 @@
 """rrweb's events as the page reader's quick path decodes them: one struct per event type
-(`type`, 0 to 6, picks it), holding only what is read. Incremental events keep their source,
-to be counted; Meta events their time and `href`; custom events their time, `tag` and
-`payload` (the fields the classifier reads, see `payload`); the rest is skipped in C, so an
-event that is only counted costs no Python. Anything else (another type, a type that is not
-an int, a row without a type, a `data` or `payload` that is not an object) does not decode
-so, and the chunk is read the careful way (`page_rows`)."""
+(`type`, 0 to 6, picks it), holding only what is read. Meta events keep their time and
+`href`; custom events their time, `tag` and `payload` (the fields the classifier reads, its
+`data` undecoded, see `payload`); incremental events their source, as the class of their
+`data` (one class per rrweb source, 0 to 16, picked by msgspec from `data.source`); the rest
+is skipped in C.
+
+Every event's `data` is of a class that says what the event is (`KEY_OF`: its type and, for
+an incremental event, its source), so a segment is counted by the class of each event's
+`data`, in C, without a tuple per event. Anything else (another type, a type that is not an
+int, a row without a type, an incremental source that is not one of rrweb's, a `data` or
+`payload` that is not an object) does not decode so, and the chunk is read the careful way
+(`page_rows`)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from itertools import compress
 from operator import attrgetter
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Union
 
 import msgspec
 
-from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload
+from sentry_replays_mcp.tools.recording.payload import QuickPayload
 
 Scalar = int | float | str | bool | None
+SOURCES = range(17)  # rrweb's IncrementalSource values (Mutation 0 ... CustomElement 16)
 
 
-class _IncrementalData(msgspec.Struct, frozen=True, gc=False):
-    source: Scalar = None
+class _Mark(msgspec.Struct, frozen=True, gc=False):
+    """The `data` of an event whose data is not read."""
 
 
-_NO_SOURCE = _IncrementalData()
+# One class per rrweb source, tagged by `data.source`: the class is the source.
+_SOURCE_CLASSES = tuple(
+    msgspec.defstruct(
+        f"_Source{n}", [], tag_field="source", tag=n, frozen=True, gc=False, bases=(_Mark,)
+    )
+    for n in SOURCES
+)
+_Source = Union[_SOURCE_CLASSES]  # type: ignore[valid-type]  # noqa: UP007
+
+
+class _NoData(_Mark, frozen=True, gc=False):
+    """An incremental event without `data`."""
+
+
+class _DomLoadedData(_Mark, frozen=True, gc=False):
+    pass
+
+
+class _LoadedData(_Mark, frozen=True, gc=False):
+    pass
+
+
+class _SnapshotData(_Mark, frozen=True, gc=False):
+    pass
+
+
+class _PluginData(_Mark, frozen=True, gc=False):
+    pass
 
 
 class Quick(msgspec.Struct, tag_field="type", gc=False):
-    """`kind` is the type; `data.source` the incremental source (None for other types)."""
+    """`kind` is the type; the class of `data` says the type and source (`KEY_OF`)."""
 
     kind: ClassVar[int]
-    data: ClassVar[Any] = _NO_SOURCE
 
 
 class _DomLoaded(Quick, tag=0):
     kind = 0
+    data: ClassVar[Any] = _DomLoadedData()
 
 
 class _Loaded(Quick, tag=1):
     kind = 1
+    data: ClassVar[Any] = _LoadedData()
 
 
 class _FullSnapshot(Quick, tag=2):
     kind = 2
+    data: ClassVar[Any] = _SnapshotData()
 
 
 class _Incremental(Quick, tag=3):
     kind = 3
-    data: _IncrementalData = _NO_SOURCE  # type: ignore[misc]
+    data: _Source = _NoData()
 
 
 class _Href(msgspec.Struct, frozen=True, gc=False):
@@ -59,35 +95,46 @@ class _Href(msgspec.Struct, frozen=True, gc=False):
 class Meta(Quick, tag=4):
     kind = 4
     timestamp: Scalar = None
-    data: _Href = _Href()  # type: ignore[misc]
+    data: _Href = _Href()
 
 
 class _Tagged(msgspec.Struct, frozen=True, gc=False):
     tag: Any = None
-    payload: Payload = EMPTY
+    payload: QuickPayload = QuickPayload()
     source: ClassVar[None] = None
 
 
 class Custom(Quick, tag=5):
     kind = 5
     timestamp: Scalar = None
-    data: _Tagged = _Tagged()  # type: ignore[misc]
+    data: _Tagged = _Tagged()
 
 
 class _Plugin(Quick, tag=6):
     kind = 6
+    data: ClassVar[Any] = _PluginData()
 
 
 _Event = _DomLoaded | _Loaded | _FullSnapshot | _Incremental | Meta | Custom | _Plugin
 QUICK = msgspec.json.Decoder(list[list[_Event]])
 QUICK_KEPT = frozenset({Meta, Custom})
-_KIND_SOURCE = attrgetter("kind", "data.source")
+_DATA_CLASS = attrgetter("data.__class__")  # one C call per event
+# What an event is, by the class of its `data`: (type, incremental source).
+KEY_OF: dict[type, tuple[int, int | None]] = {
+    _DomLoadedData: (0, None),
+    _LoadedData: (1, None),
+    _SnapshotData: (2, None),
+    _NoData: (3, None),
+    _Href: (4, None),
+    _Tagged: (5, None),
+    _PluginData: (6, None),
+    **{cls: (3, n) for n, cls in zip(SOURCES, _SOURCE_CLASSES, strict=True)},
+}
 
 
-def kinds_of(row: list[Any]) -> Counter[tuple[int, Any]]:
-    """A decoded segment's events by (type, incremental source), counted in C, in the order
-    they first come (as `page_rows` counts them the careful way)."""
-    return Counter(map(_KIND_SOURCE, row))
+def kinds_of(events: Any) -> Counter[type]:
+    """Decoded events counted by the class of their `data` (see `KEY_OF`), in C."""
+    return Counter(map(_DATA_CLASS, events))
 
 
 def kept(row: list[Any]) -> Any:

@@ -18,12 +18,13 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
 import msgspec
 
-from sentry_replays_mcp.tools.recording.page_events import QUICK, kept, kinds_of
+from sentry_replays_mcp.tools.recording.page_events import KEY_OF, QUICK, kept, kinds_of
 
 MAX_DECODED_BYTES = 1 << 20  # a type-4/5 event's `data` larger than this is not decoded
 STOP_EVERY = 256  # events between two looks at the stop flag (and two chances for others)
@@ -33,6 +34,11 @@ DECODING_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError)
 
 Scalar = int | float | str | bool | None
 _UNSET = msgspec.UNSET
+
+
+class Batch(list[Any]):
+    """The Meta and custom events of a segment's part read on the quick path, handed over
+    at once (when the reader was asked for `batches`) rather than one by one."""
 
 
 class Stopped(Exception):
@@ -92,6 +98,7 @@ class RowReader:
     def __init__(self, first_segment: int, everything: bool) -> None:
         self.first_segment = first_segment
         self.everything = everything
+        self.batches = False  # quick-path events handed over as a `Batch` per segment
         self.tally: Counter[tuple[int, int | None]] = Counter()
         self.malformed = 0
         self.metadata: list[dict[str, Any]] = []
@@ -167,16 +174,27 @@ class RowReader:
         return self._quick_rows(segments)
 
     def _quick_rows(self, segments: list[list[Any]]) -> Iterator[tuple[int, Any]]:
-        kinds = [kinds_of(row) for row in segments]
-        for row_kinds in kinds:
-            self._count(row_kinds)
-        if not any(kind in _KEPT for row in kinds for kind, _ in row):
-            self.segment += len(kinds) - 1
+        counted = kinds_of(segments[0] if len(segments) == 1 else chain.from_iterable(segments))
+        self.look(sum(counted.values()))
+        tally, kept_events = self.tally, 0
+        for cls, times in counted.items():
+            key = KEY_OF[cls]
+            if key[0] in _KEPT:
+                kept_events += times
+            else:
+                tally[key] += times
+        if not kept_events:
+            self.segment += len(segments) - 1
             return
         for index, row in enumerate(segments):
             self.segment += 1 if index else 0
-            for event in kept(row):
-                yield self.segment, event
+            if self.batches:
+                batch = Batch(kept(row))
+                if batch:
+                    yield self.segment, batch
+            else:
+                for event in kept(row):
+                    yield self.segment, event
             self.look(len(row))
 
     def _typeless(self, wrapped: bytes | bytearray) -> Iterator[tuple[int, Any]]:

@@ -123,9 +123,8 @@ class PageScan(RowReader):
         self.segment += found.group().count(b"]")
         return found.end()
 
-    def _wrapped(self, first: int, after: int) -> bytes | bytearray:
-        """`page[first:after]` without its trailing separators, as `[[...]]` (a large piece
-        copied once)."""
+    def _wrapped(self, first: int, after: int) -> bytes:
+        """`page[first:after]` without its trailing separators, as `[[...]]` (copied once)."""
         page = self.page
         while after > first and page[after - 1] in b" \t\r\n,":
             after -= 1
@@ -134,14 +133,10 @@ class PageScan(RowReader):
             while after > first and page[after - 1] in b" \t\r\n,":
                 after -= 1
             after -= 1 if after > first and page[after - 1] == ord("]") else 0
-        size = after - first
-        if size <= _SMALL:  # an event read on its own: joining is cheaper than a bytearray
+        if after - first <= _SMALL:  # an event read on its own: a view costs more than a copy
             return b"".join((b"[[", page[first:after], b"]]"))
-        wrapped = bytearray(size + 4)  # allocated once: growing it would copy it
-        wrapped[:2] = b"[["
-        wrapped[2 : size + 2] = memoryview(page)[first:after]
-        wrapped[size + 2 :] = b"]]"
-        return wrapped
+        # allocated once at its size and copied into once (no zero-filled buffer first)
+        return b"".join((b"[[", memoryview(page)[first:after], b"]]"))
 
     def _chunk(self, pos: int, cut: int, end: int) -> Generator[tuple[int, Any], None, str]:
         """Read the events in `page[pos:cut]`; "grow" when the cut fell inside an event, so

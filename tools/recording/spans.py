@@ -36,7 +36,11 @@ def request_path(url: str) -> str:
         if url[:1] == "/" and url[1:2] != "/":
             return _before_query(url)
         head = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
-        cut = min((i for i in map(url.find, "/?#", (head,) * 3) if i >= 0), default=len(url))
+        cut = url.find("/", head)
+        cut = len(url) if cut < 0 else cut
+        for mark in "?#":  # the host ends at the first `/`, `?` or `#`
+            found = url.find(mark, head, cut)
+            cut = found if found >= 0 else cut
         if head and cut > head and "[" not in url[head:cut] and "]" not in url[head:cut]:
             return _before_query(url[cut:]) or "/"
     parts = urlsplit(url)
@@ -49,18 +53,36 @@ def _before_query(url: str) -> str:
     return url.split("?", 1)[0].split("#", 1)[0]
 
 
+def request_status(code: Any) -> int | None:
+    """A request's status from its `statusCode`; None when no response came (0 or missing:
+    a network error, CORS, an abort)."""
+    if type(code) is int:  # the usual case
+        return code if 0 < code < 1000 else None
+    found = number(code)
+    return int(found) if found is not None and 0 < found < 1000 else None
+
+
+def request_kind(status: int | None, took: float | None) -> str:
+    """Failed (no response, or 400 and above), slow (3 s or more) or neither."""
+    if status is None or status >= 400:
+        return REQUEST_FAILED
+    return REQUEST_SLOW if took is not None and took >= SLOW_REQUEST_MS else REQUEST
+
+
 def request(start: float, took: float | None, url: str, data: dict[str, Any]) -> Event:
-    """A fetch, XHR or mobile HTTP request: failed (no response, or 400 and above), slow (3 s
-    or more) or neither. `statusCode` 0 or missing means no response came (network error,
-    CORS, abort): the event keeps no status then."""
-    code = number(data.get("statusCode"))
-    status = int(code) if code is not None and 0 < code < 1000 else None
-    failed = status is None or status >= 400
-    slow = took is not None and took >= SLOW_REQUEST_MS
-    kind = REQUEST_FAILED if failed else REQUEST_SLOW if slow else REQUEST
-    method = text(data.get("method"), 10).upper()
-    method = method if method.isascii() and method.isalpha() else "GET"
-    return Event(start, kind, request_path(url), status=status, took=took, method=method)
+    """A fetch, XHR or mobile HTTP request (see `request_status` and `request_kind`); the
+    event keeps no status when no response came."""
+    status = request_status(data.get("statusCode"))
+    return request_event(start, took, url, data.get("method"), status, request_kind(status, took))
+
+
+def request_event(
+    start: float, took: float | None, url: str, method: Any, status: int | None, kind: str
+) -> Event:
+    """A request's event; `method` as written (an HTTP method, else GET)."""
+    verb = text(method, 10).upper()
+    verb = verb if verb.isascii() and verb.isalpha() else "GET"
+    return Event(start, kind, request_path(url), status=status, took=took, method=verb)
 
 
 def web_vital(start: float, op: str, description: str, data: dict[str, Any]) -> Event:

@@ -33,6 +33,14 @@ def number(value: Any) -> float | None:
 
 def millis(value: Any) -> float | None:
     """A timestamp in ms, from seconds or ms; None when it is not a plausible time."""
+    kind = type(value)
+    if kind is float or kind is int:  # the usual cases, as JSON decodes them
+        if value >= SECONDS_BELOW:  # ms (NaN is neither this nor >= 0)
+            return float(value) if value <= LATEST_MS else None
+        if value >= 0:  # seconds
+            in_ms = float(value) * 1000
+            return in_ms if in_ms <= LATEST_MS else None
+        return None
     out = number(value)
     if out is None or out < 0:
         return None

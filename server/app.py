@@ -14,6 +14,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, InputRequiredResult
 
+from sentry_replays_mcp.server.client_logs import enable_client_logs
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.features import FeatureServer, install
 from sentry_replays_mcp.server.secret import request_state_security
@@ -179,4 +180,5 @@ def build_server(
         request_state_security=request_state_security(settings.secret),
     )
     install(server, settings.organization or (DEMO_ORGANIZATION if settings.demo else None))
+    enable_client_logs(server)
     return server

@@ -15,6 +15,7 @@ import re
 import sys
 
 from sentry_replays_mcp.tools.kit.confirm import CODE_SHAPE
+from sentry_replays_mcp.tools.kit.text import clean
 
 # Loggers that write session ids or message bodies below WARNING.
 TRANSPORT_LOGGERS = (
@@ -27,6 +28,12 @@ TRANSPORT_LOGGERS = (
 TRANSPORT_FILES = (os.path.join("mcp", "server", "sse.py"),)
 _CODE = re.compile(rf"(?<![0-9a-f-]){CODE_SHAPE.pattern}(?![0-9a-f-])")
 HIDDEN_CODE = "[confirmation code]"
+
+
+def scrub(text: str, limit: int = 500) -> str:
+    """`text` as one visible line of at most `limit` characters, with every confirmation
+    code hidden (for what is sent to the client)."""
+    return clean(_CODE.sub(HIDDEN_CODE, text), limit)
 
 
 class ProtocolLogFilter(logging.Filter):

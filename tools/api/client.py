@@ -27,6 +27,7 @@ from sentry_replays_mcp.tools.api.models import (
     Viewer,
     parse_viewers,
 )
+from sentry_replays_mcp.tools.api.notices import notify
 from sentry_replays_mcp.tools.api.pagination import Page, RawPage, cursors, offset_of
 from sentry_replays_mcp.tools.api.request_params import (
     DEFAULT_WINDOW,
@@ -155,6 +156,13 @@ class SentryClient:
                 if position == len(candidates) - 1:
                     raise
                 continue
+            if position and operation not in self._route_choice:
+                await notify(
+                    "info",
+                    f"Sentry has no sentry.io path to {route.action} (HTTP 404); the seed "
+                    "spec's path answered and is used from now on.",
+                    self._secrets,
+                )
             self._route_choice[operation] = template
             return answer
         raise AssertionError("unreachable")  # pragma: no cover

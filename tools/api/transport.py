@@ -20,6 +20,7 @@ import httpx2
 from sentry_replays_mcp.tools.api.decoding import SMALL_BODY, Unreadable, decode
 from sentry_replays_mcp.tools.api.errors import RateLimited, SentryError, UpstreamError
 from sentry_replays_mcp.tools.api.failures import ErrorContext
+from sentry_replays_mcp.tools.api.notices import notify
 
 log = logging.getLogger("sentry_replays_mcp.api")
 USER_AGENT = "sentry-replays-mcp/0.1"
@@ -124,6 +125,7 @@ class Transport:
                 if wait is None:
                     raise
                 log.info("retrying %s %s in %.2fs (%s)", method, path, wait, error.kind)
+                await _tell_retry(context, error, wait, attempt + 1, self._retry.attempts)
                 await anyio.sleep(wait)
 
     def _retry_wait(self, method: str, error: SentryError, attempt: int) -> float | None:
@@ -184,6 +186,19 @@ class Transport:
                 raise context.malformed(response.status_code, raw[:512], _type(response))
             return Answer(response.status_code, raw, response.headers)
         return await _interpret(context, response.status_code, response.headers, raw)
+
+
+async def _tell_retry(
+    context: ErrorContext, error: SentryError, wait: float, attempt: int, attempts: int
+) -> None:
+    """The client hears of a retry: a rate limit as a warning, a flaky answer as info."""
+    retrying = f"retrying in {wait:.1f}s (attempt {attempt} of {attempts})."
+    if isinstance(error, RateLimited):
+        message = f"Sentry is rate limiting requests to {context.action}; {retrying}"
+        await notify("warning", message, context.secrets)
+    else:
+        failed = f"Sentry failed to {context.action} (unreachable or a server error); "
+        await notify("info", failed + retrying, context.secrets)
 
 
 def _type(response: httpx2.Response) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 import anyio
 
 from sentry_replays_mcp.tools.api.errors import SentryError
+from sentry_replays_mcp.tools.api.notices import notify
 from sentry_replays_mcp.tools.kit.resolve import ResolvedReplay
 from sentry_replays_mcp.tools.kit.state import ToolState
 from sentry_replays_mcp.tools.recording import Digest
@@ -53,6 +54,11 @@ async def read_recording(
                 if cursor is None:
                     return
             complete = False
+            await notify(
+                "warning",
+                f"Replay {where.replay_id}: its recording has more than {MAX_PAGES} pages of "
+                f"segments; only the first {MAX_PAGES} were read.",
+            )
 
     stop = threading.Event()
     token = STOP.set(stop)
@@ -61,10 +67,13 @@ async def read_recording(
             group.start_soon(fetch)
             async with receive:
                 async for body, first, held in receive:
+                    malformed = digest.malformed
                     await anyio.to_thread.run_sync(
                         digest.add_page, body, first, held, abandon_on_cancel=True
                     )
                     del body
+                    if digest.malformed > malformed:
+                        await _tell_skipped(where, first, digest.malformed - malformed)
                     await progress(
                         digest.segments, total, f"read {digest.segments} of {total or '?'} segments"
                     )
@@ -77,3 +86,13 @@ async def read_recording(
         stop.set()  # a worker still reading (its caller was cancelled) stops at its next look
         STOP.reset(token)
     return complete
+
+
+async def _tell_skipped(where: ResolvedReplay, first: int, skipped: int) -> None:
+    """The client hears of a page that could not be read whole (the summary says it too)."""
+    events = "event" if skipped == 1 else "events"
+    await notify(
+        "warning",
+        f"Replay {where.replay_id}: the recording page from segment {first} could not be "
+        f"read whole; {skipped} malformed {events} skipped.",
+    )

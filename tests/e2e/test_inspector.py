@@ -133,3 +133,35 @@ def test_the_readme_recipe_prints_what_the_readme_shows(inspector: Path):
     structured = printed["structuredContent"]
     assert f'"next_cursor": "{structured["next_cursor"]}"' in shown
     assert f'"id": "{structured["replays"][0]["id"]}"' in shown
+
+
+def delete_call(inspector: Path, env: list[str], *arguments: str) -> Any:
+    """delete_replay through the inspector's one-shot CLI: a new server process each time."""
+    return inspect(
+        inspector,
+        [*env, *STDIO_TARGET],
+        *("--method", "tools/call", "--tool-name", "delete_replay"),
+        *("--tool-arg", f"replay_id={KNOWN_REPLAY}", *arguments),
+    )
+
+
+def test_inspector_previews_then_confirms_a_delete_with_a_shared_secret(inspector: Path):
+    """Preview and confirm are two processes in the inspector's CLI: with SENTRY_MCP_SECRET the
+    second accepts the first's code (and deletes, in its own demo data); without it the
+    code is refused and the refusal names the setting."""
+    shared = ["-e", f"SENTRY_MCP_SECRET={'k' * 40}"]
+    preview = delete_call(inspector, shared)
+    assert preview["isError"] is False, preview
+    code = preview["structuredContent"]["confirmation_code"]
+    assert code and preview["structuredContent"]["deleted"] is False
+    confirmed = delete_call(inspector, shared, "--tool-arg", f"confirm={code}")
+    assert confirmed["isError"] is False, confirmed
+    assert confirmed["structuredContent"]["deleted"] is True
+
+    unshared = delete_call(inspector, [])
+    refused = delete_call(
+        inspector, [], "--tool-arg", f"confirm={unshared['structuredContent']['confirmation_code']}"
+    )
+    text = refused["content"][0]["text"]
+    assert refused["isError"] is True and "Nothing was deleted" in text
+    assert "SENTRY_MCP_SECRET" in text

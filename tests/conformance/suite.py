@@ -19,12 +19,13 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+
+from tests.installs import bounded, npm_install
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE_VERSION = "0.1.16"
@@ -105,35 +106,20 @@ def ensure_suite() -> tuple[str, Path]:
     node = _node()
     if _installed() and node:
         return node, SUITE_MAIN
-    npm = shutil.which("npm")
-    if npm is None:
-        unavailable("npm is not on PATH: cannot install the MCP conformance suite")
     packages = [SUITE_PACKAGE]
     if node is None:
         if not _bundled_fits():
             unavailable(f"no node 22 here, and {NODE_PACKAGE} is for Linux x86-64 only")
         packages.append(NODE_PACKAGE)
-    started = time.monotonic()
-    command = [npm, "install", "--no-audit", "--no-fund", "--prefix", str(PREFIX), *packages]
-    try:
-        result = subprocess.run(
-            command,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=INSTALL_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        unavailable(f"npm install {' '.join(packages)} took over {INSTALL_TIMEOUT}s")
+    npm_install(
+        PREFIX,
+        packages,
+        timeout=INSTALL_TIMEOUT,
+        installed=lambda: _installed() and _node() is not None,
+        give_up=unavailable,
+    )
     node = _node()
-    if result.returncode != 0 or not _installed() or node is None:
-        unavailable(
-            f"npm install {' '.join(packages)} failed (exit {result.returncode}):\n"
-            f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
-        )
-    sys.stderr.write(f"\ninstalled {' '.join(packages)} in {time.monotonic() - started:.1f}s\n")
+    assert node is not None  # npm_install checked it
     return node, SUITE_MAIN
 
 
@@ -171,16 +157,5 @@ def run_suite(
     """Every server scenario (`--suite all`: the active ones and the pending ones) against
     `url`, bounded by RUN_TIMEOUT."""
     command = [node, str(main), "server", "--url", url, "--suite", "all", "-o", str(out_dir)]
-    try:
-        result = subprocess.run(
-            command,
-            cwd=out_dir,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=RUN_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"the conformance suite took over {RUN_TIMEOUT}s")
+    result = bounded(command, timeout=RUN_TIMEOUT, cwd=out_dir)
     return read_results(out_dir), result

@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from sentry_replays_mcp.server.config import ENVIRONMENT
+from tests.installs import bounded, npm_install
 from tests.tool_calls import READ_ONLY_TOOL_NAMES, TOOL_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,16 +177,7 @@ def run_and_wait(
     command: Sequence[str], *, env: Mapping[str, str] | None = None, timeout: float = 30
 ) -> subprocess.CompletedProcess[str]:
     """Run a short-lived command (bounded), capturing text output."""
-    return subprocess.run(
-        list(command),
-        cwd=ROOT,
-        env=server_env(env),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return bounded(command, timeout=timeout, env=server_env(env))
 
 
 # -- the MCP inspector (npm) ---------------------------------------------------------------
@@ -224,34 +215,12 @@ def ensure_inspector() -> Path:
     pinned = installed_inspector_version() == INSPECTOR_VERSION
     if pinned and INSPECTOR_BIN.exists() and shutil.which("node"):
         return INSPECTOR_BIN
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
+    if shutil.which("npm") is None or shutil.which("node") is None:
         unavailable("npm/node not on PATH: cannot install the MCP inspector")
-    started = time.monotonic()
-    try:
-        result = subprocess.run(
-            [
-                npm,
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(INSPECTOR_PREFIX),
-                INSPECTOR_PACKAGE,
-            ],
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=INSTALL_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"npm install {INSPECTOR_PACKAGE} took over {INSTALL_TIMEOUT}s")
-    if result.returncode != 0 or not INSPECTOR_BIN.exists():
-        pytest.fail(
-            f"npm install {INSPECTOR_PACKAGE} failed (exit {result.returncode}):\n"
-            f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
-        )
-    sys.stderr.write(f"\ninstalled {INSPECTOR_PACKAGE} in {time.monotonic() - started:.1f}s\n")
+    npm_install(
+        INSPECTOR_PREFIX,
+        [INSPECTOR_PACKAGE],
+        timeout=INSTALL_TIMEOUT,
+        installed=INSPECTOR_BIN.exists,
+    )
     return INSPECTOR_BIN

@@ -23,9 +23,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pytest
-
 from tests.e2e.program import ROOT, unavailable
+from tests.installs import bounded
 
 UV_VERSION = "0.13.9"
 UV_PREFIX = ROOT / ".cache" / "uv-tool"
@@ -68,17 +67,7 @@ def ensure_uv() -> Path:
         return UV_BIN
     shutil.rmtree(UV_PREFIX, ignore_errors=True)
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(UV_PREFIX)]
-    try:
-        result = subprocess.run(
-            [*command, f"uv=={UV_VERSION}"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=INSTALL_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        unavailable(f"pip install uv=={UV_VERSION} took over {INSTALL_TIMEOUT}s")
+    result = bounded([*command, f"uv=={UV_VERSION}"], timeout=INSTALL_TIMEOUT, give_up=unavailable)
     if result.returncode != 0 or uv_version(UV_BIN) != UV_VERSION:
         unavailable(f"pip install uv=={UV_VERSION} failed: {result.stderr[-1500:]}")
     return UV_BIN
@@ -130,16 +119,4 @@ def read_json(path: Path) -> Any:
 def run(
     command: list[str], *, env: Mapping[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            command,
-            cwd=ROOT,
-            env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"{' '.join(command)} took over {timeout:g}s")
+    return bounded(command, timeout=timeout, env=env)

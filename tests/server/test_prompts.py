@@ -5,7 +5,6 @@ golden_prompts/), and refused with the tools' one sentence before any request.""
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from mcp import Client, MCPError
 from mcp.types import INVALID_PARAMS
 
 from sentry_replays_mcp.server.demo import DemoSentry
-from tests.server.features_setup import ERAS, NOW, server_for, upstream
+from tests.server.features_setup import server_for, upstream
 
 pytestmark = pytest.mark.anyio
 GOLDEN = Path(__file__).parent / "golden_prompts"
@@ -24,19 +23,6 @@ CALLS = {
     "triage_frustration": {"project": "checkout", "stats_period": "7d"},
     "explain_replay": {"replay": f"https://acme.sentry.io/replays/{REPLAY}/"},
 }
-
-
-@pytest.fixture(scope="module")
-def fixed_demo() -> DemoSentry:
-    return DemoSentry(now=NOW)
-
-
-@pytest.fixture(params=list(ERAS))
-async def client(request: pytest.FixtureRequest, fixed_demo: DemoSentry) -> AsyncIterator[Client]:
-    fixed_demo.reset()
-    async with Client(server_for(fixed_demo), mode=request.param) as connected:
-        assert connected.protocol_version == ERAS[request.param]
-        yield connected
 
 
 def matches_golden(name: str, text: str) -> None:

@@ -5,7 +5,6 @@ JSON; the newest replays are list_replays' text; a bad or unknown one is one sen
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 from mcp import Client, MCPError
@@ -13,25 +12,11 @@ from mcp.types import INTERNAL_ERROR, INVALID_PARAMS
 
 from sentry_replays_mcp.server.demo import DemoSentry
 from tests.conftest import text_of
-from tests.server.features_setup import ERAS, NOW, server_for, upstream
+from tests.server.features_setup import upstream
 
 pytestmark = pytest.mark.anyio
 REPLAY_TEMPLATE = "sentry-replay://{organization}/{replay_id}"
 RECENT_TEMPLATE = "sentry-replay://{organization}/recent"
-
-
-@pytest.fixture(scope="module")
-def fixed_demo() -> DemoSentry:
-    return DemoSentry(now=NOW)
-
-
-@pytest.fixture(params=list(ERAS))
-async def client(request: pytest.FixtureRequest, fixed_demo: DemoSentry) -> AsyncIterator[Client]:
-    fixed_demo.reset()
-    async with Client(server_for(fixed_demo), mode=request.param) as connected:
-        assert connected.protocol_version == ERAS[request.param]
-        yield connected
-    fixed_demo.reset()
 
 
 async def test_the_templates_and_the_default_organizations_newest_replays_are_listed(

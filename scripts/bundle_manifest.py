@@ -45,9 +45,10 @@ USER_CONFIG: dict[str, dict[str, Any]] = {
         "type": "string",
         "title": "Sentry auth token",
         "description": "A Sentry auth token with the org:read, project:read and event:read "
-        "scopes (project:write to delete replays). Create one under Settings > Auth Tokens.",
+        "scopes (project:write to delete replays). Create one under Settings > Auth Tokens. "
+        "Not needed with Demo data on.",
         "sensitive": True,
-        "required": True,
+        "required": False,
     },
     "sentry_url": {
         "type": "string",
@@ -63,6 +64,14 @@ USER_CONFIG: dict[str, dict[str, Any]] = {
         "description": "The organization slug the tools use when a question names none "
         "(as in https://sentry.io/organizations/<slug>/). May be left empty.",
         "default": "",
+        "required": False,
+    },
+    "demo": {
+        "type": "boolean",
+        "title": "Demo data",
+        "description": "Try the tools on the embedded demo Sentry (invented replays of an "
+        "example shop, no account or token needed) instead of your own Sentry.",
+        "default": False,
         "required": False,
     },
     "read_only": {
@@ -81,6 +90,7 @@ ENVIRONMENT = {
     "SENTRY_URL": "${user_config.sentry_url}",
     "SENTRY_ORG": "${user_config.sentry_org}",
     "SENTRY_READ_ONLY": "${user_config.read_only}",
+    "MCP_DEMO": "${user_config.demo}",
 }
 
 

@@ -43,6 +43,7 @@ ENVIRONMENT = (
     "MCP_ALLOWED_HOSTS",
     "MCP_ALLOWED_ORIGINS",
     "LOG_LEVEL",
+    "MCP_DEMO",
     "MCP_STATELESS",
     "MCP_WORKERS",
     "MCP_DRAIN_SECONDS",
@@ -99,12 +100,17 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Environment: SENTRY_AUTH_TOKEN (or SENTRY_ACCESS_TOKEN), SENTRY_URL, "
         "SENTRY_ORG, SENTRY_PROJECT, SENTRY_READ_ONLY, SENTRY_ALLOWED_ORGS, "
         "SENTRY_ALLOWED_PROJECTS (comma-separated), MCP_HTTP_TOKEN, MCP_ALLOWED_HOSTS, "
-        "MCP_ALLOWED_ORIGINS (comma-separated), LOG_LEVEL, "
+        "MCP_ALLOWED_ORIGINS (comma-separated), LOG_LEVEL, MCP_DEMO, "
         "MCP_STATELESS, MCP_WORKERS, MCP_DRAIN_SECONDS, SENTRY_MCP_SECRET. "
         "A flag wins over its variable.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
-    parser.add_argument("--demo", action="store_true", help="serve embedded demo data (no token)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=None,
+        help="serve embedded demo data, no token needed (env MCP_DEMO=1)",
+    )
     parser.add_argument(
         "--demo-dialect",
         choices=["sentry", "spec"],
@@ -225,6 +231,7 @@ def _from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         "organization": env.get("SENTRY_ORG"),
         "project": env.get("SENTRY_PROJECT"),
         "read_only": env.get("SENTRY_READ_ONLY"),
+        "demo": env.get("MCP_DEMO"),
         "allowed_orgs": env.get("SENTRY_ALLOWED_ORGS"),
         "allowed_projects": env.get("SENTRY_ALLOWED_PROJECTS"),
         "http_token": env.get("MCP_HTTP_TOKEN"),
@@ -366,6 +373,7 @@ def _scaling(values: dict[str, Any]) -> None:
 
 def _validated(values: dict[str, Any]) -> Settings:
     """Check each value (in this order, so that the first problem is the one reported)."""
+    values["demo"] = _yes_no("MCP_DEMO", values["demo"])
     _token(values["token"], values["demo"])
     _url(values["url"])
     values["read_only"] = _yes_no("SENTRY_READ_ONLY", values["read_only"])

@@ -64,11 +64,18 @@ def test_the_manifest_lists_the_servers_tools_and_version():
 def test_the_settings_screen_maps_onto_the_servers_environment():
     options = MANIFEST["user_config"]
     token = options["sentry_auth_token"]
-    assert token["type"] == "string" and token["sensitive"] is True and token["required"] is True
+    assert token["type"] == "string" and token["sensitive"] is True and token["required"] is False
+    assert options["demo"]["type"] == "boolean" and options["demo"]["default"] is False
     assert options["read_only"]["type"] == "boolean" and options["read_only"]["default"] is True
     assert options["sentry_url"]["default"] == "https://sentry.io"
     env = MANIFEST["server"]["mcp_config"]["env"]
-    assert set(env) == {"SENTRY_AUTH_TOKEN", "SENTRY_URL", "SENTRY_ORG", "SENTRY_READ_ONLY"}
+    assert set(env) == {
+        "SENTRY_AUTH_TOKEN",
+        "SENTRY_URL",
+        "SENTRY_ORG",
+        "SENTRY_READ_ONLY",
+        "MCP_DEMO",
+    }
     assert set(env) <= set(ENVIRONMENT), "only variables the server reads"
 
     launch = desktop_launch(MANIFEST, Path("/opt/bundle"), {"sentry_auth_token": "sntryu_x"})
@@ -77,6 +84,7 @@ def test_the_settings_screen_maps_onto_the_servers_environment():
         "SENTRY_URL": "https://sentry.io",
         "SENTRY_ORG": "",  # left empty: the server treats it as not set
         "SENTRY_READ_ONLY": "true",
+        "MCP_DEMO": "false",
     }
     assert "/opt/bundle" in launch["args"] and launch["command"] == "uv"
     entry = MANIFEST["server"]["entry_point"]
@@ -145,6 +153,8 @@ async def test_the_built_bundle_serves_the_tools_as_the_host_starts_it(tmp_path:
         default = await serve_from(installed, uv, settings, tmp_path)
         writable = await serve_from(installed, uv, {**settings, "read_only": False}, tmp_path)
         seen = list(demo.requests)
+    # No account: the "Demo data" switch alone, no token and no URL.
+    tried = await serve_from(installed, uv, {"demo": True}, tmp_path)
 
     assert default["tools"] == READ_ONLY_TOOLS, "read-only is the default"
     assert writable["tools"] == ALL_TOOL_NAMES
@@ -154,5 +164,7 @@ async def test_the_built_bundle_serves_the_tools_as_the_host_starts_it(tmp_path:
     assert listed.structured_content["organization"] == "acme"
     assert len(listed.structured_content["replays"]) == 3
     assert not text_of(listed).startswith("_Demo data"), "the real Sentry configuration path"
+    assert text_of(tried["listed"]).startswith("_Demo data"), text_of(tried["listed"])
+    assert tried["tools"] == READ_ONLY_TOOLS
     replay_calls = [r for r in seen if "/organizations/acme/replays/" in r.path]
     assert replay_calls and all(r.authenticated and r.status == 200 for r in replay_calls)

@@ -207,3 +207,14 @@ def test_allowed_hosts_and_origins_come_from_the_environment_too():
     assert settings.allowed_origins == ()
     flagged = load_settings(["--allowed-host", "other.example"], {**env, "SENTRY_AUTH_TOKEN": "t"})
     assert flagged.allowed_hosts == ("other.example",)  # a flag wins over its variable
+
+
+def test_demo_mode_can_be_chosen_by_the_environment():
+    """MCP_DEMO=1 is --demo for launchers that set only variables (the desktop bundle)."""
+    assert load_settings([], {"MCP_DEMO": "1"}).demo is True
+    assert load_settings(["--demo"], {"MCP_DEMO": "0"}).demo is True  # the flag wins
+    assert load_settings([], {"MCP_DEMO": "false", "SENTRY_AUTH_TOKEN": "t"}).demo is False
+    with pytest.raises(ConfigError, match="No Sentry token"):
+        load_settings([], {"MCP_DEMO": "0"})
+    with pytest.raises(ConfigError, match="MCP_DEMO must be"):
+        load_settings([], {"MCP_DEMO": "maybe"})

@@ -47,13 +47,13 @@ if str(ROOT) not in sys.path:
 import anyio  # noqa: E402
 import httpx2  # noqa: E402
 
+from benchmarks.beside import call_beside, quiet_after_cancel  # noqa: E402
 from benchmarks.common import OURS  # noqa: E402
-from benchmarks.load import cpu_seconds, http_server  # noqa: E402
-from benchmarks.machine import machine, memory, reset_peak  # noqa: E402
+from benchmarks.load import http_server  # noqa: E402
+from benchmarks.machine import machine  # noqa: E402
 from benchmarks.recording_pages import MB, T0, fill, normal, shapes, tiny  # noqa: E402
 from benchmarks.summarize_long_replay import (  # noqa: E402
     START_TIMEOUT,
-    BenchError,
     demo_command,
     read_line,
     stop,
@@ -93,91 +93,17 @@ def download_seconds(url: str, token: str, runs: int) -> float:
 
 async def end_to_end(url: str, pid: int, replay_id: str, every: float) -> dict[str, Any]:
     """`summarize_replay` in one session while another lists tools; times, RSS, result."""
-    from mcp import Client
-
-    async with Client(url, read_timeout_seconds=CALL_TIMEOUT) as one, Client(url) as other:
-        await other.list_tools()
-        reset_peak(pid)
-        before = memory(pid)
-        cpu = cpu_seconds(pid) or 0.0
-        waits: list[float] = []
-        done = anyio.Event()
-        outcome: dict[str, Any] = {}
-
-        async def call() -> None:
-            began = time.perf_counter()
-            result = await one.call_tool("summarize_replay", {"replay_id": replay_id})
-            outcome["seconds"] = time.perf_counter() - began
-            text = "".join(getattr(c, "text", "") for c in result.content)
-            outcome["error"] = bool(result.is_error)
-            outcome["said"] = next(
-                (line for line in text.splitlines() if "malformed" in line.lower()), ""
-            )[:160]
-            done.set()
-
-        async def watch() -> None:
-            while not done.is_set():
-                began = time.perf_counter()
-                await other.list_tools()
-                waits.append(time.perf_counter() - began)
-                with anyio.move_on_after(every):
-                    await done.wait()
-
-        with anyio.fail_after(CALL_TIMEOUT):
-            async with anyio.create_task_group() as group:
-                group.start_soon(call)
-                group.start_soon(watch)
-        after = memory(pid)
-        outcome["server_cpu"] = (cpu_seconds(pid) or 0.0) - cpu
-    growth = after.get("VmHWM", 0) - before.get("VmRSS", 0)
-    return {
-        **outcome,
-        "rss_growth": growth,
-        "other_max": max(waits),
-        "other_median": statistics.median(waits),
-        "other_n": len(waits),
-    }
+    args = {"replay_id": replay_id}
+    result, figures = await call_beside(url, pid, "summarize_replay", args, every, CALL_TIMEOUT)
+    text = "".join(getattr(c, "text", "") for c in result.content)
+    said = next((line for line in text.splitlines() if "malformed" in line.lower()), "")
+    return figures | {"error": bool(result.is_error), "said": said[:160]}
 
 
 async def cancellation(url: str, pid: int, replay_id: str, after_cpu: float) -> dict[str, Any]:
     """Cancel a call once the server spent `after_cpu` s of CPU on it; seconds to quiet."""
-    from mcp import Client
-
-    async with Client(url, read_timeout_seconds=CALL_TIMEOUT) as client:
-        await client.list_tools()
-        start = cpu_seconds(pid) or 0.0
-        ended = anyio.Event()
-
-        async def call() -> None:
-            await client.call_tool("summarize_replay", {"replay_id": replay_id})
-            ended.set()
-
-        with anyio.move_on_after(CALL_TIMEOUT) as scope:
-            async with anyio.create_task_group() as group:
-                group.start_soon(call)
-                while (cpu_seconds(pid) or 0.0) - start < after_cpu and not ended.is_set():
-                    await anyio.sleep(0.02)
-                group.cancel_scope.cancel()
-        if scope.cancelled_caught:
-            raise BenchError("the cancellation call did not start within the timeout")
-        if ended.is_set():  # nothing was cancelled: the page was read too soon
-            return {"quiet_after": None, "cpu_before": (cpu_seconds(pid) or 0.0) - start,
-                    "cpu_total": None, "ended_first": True}  # fmt: skip
-        cancelled = time.perf_counter()
-        samples = [(cancelled, cpu_seconds(pid) or 0.0)]
-        while time.perf_counter() - cancelled < 30:
-            await anyio.sleep(0.05)
-            now, used = time.perf_counter(), cpu_seconds(pid) or 0.0
-            samples.append((now, used))
-            earlier = [s for s in samples if s[0] <= now - 0.2]
-            if earlier and used - earlier[-1][1] < 0.02:  # under 10% of a CPU for 200 ms
-                quiet = earlier[-1][0] - cancelled
-                return {
-                    "quiet_after": max(quiet, 0.0),
-                    "cpu_before": samples[0][1] - start,
-                    "cpu_total": used - start,
-                }
-    return {"quiet_after": None, "cpu_before": samples[0][1] - start, "cpu_total": None}
+    args = {"replay_id": replay_id}
+    return await quiet_after_cancel(url, pid, "summarize_replay", args, after_cpu, CALL_TIMEOUT)
 
 
 # -- the run -----------------------------------------------------------------------------------

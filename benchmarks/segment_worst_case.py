@@ -40,9 +40,10 @@ if str(ROOT) not in sys.path:
 import anyio  # noqa: E402
 import httpx2  # noqa: E402
 
+from benchmarks.beside import call_beside, quiet_after_cancel  # noqa: E402
 from benchmarks.common import OURS  # noqa: E402
-from benchmarks.load import cpu_seconds, http_server  # noqa: E402
-from benchmarks.machine import machine, memory, reset_peak  # noqa: E402
+from benchmarks.load import http_server  # noqa: E402
+from benchmarks.machine import machine  # noqa: E402
 from benchmarks.recording_pages import MB, fill, shapes, tiny  # noqa: E402
 from benchmarks.recording_worst_case import CALL_TIMEOUT, demo_process  # noqa: E402
 
@@ -103,71 +104,19 @@ def serve(http: httpx2.Client, page: bytes, route: str) -> None:
 
 async def end_to_end(url: str, pid: int, tool: str, args: dict[str, Any], every: float) -> dict:
     """One call in one session while another lists tools: times, RSS, what it said."""
-    from mcp import Client
-
-    async with Client(url, read_timeout_seconds=CALL_TIMEOUT) as one, Client(url) as other:
-        await other.list_tools()
-        reset_peak(pid)
-        before, cpu = memory(pid), cpu_seconds(pid) or 0.0
-        waits: list[float] = []
-        done = anyio.Event()
-        outcome: dict[str, Any] = {}
-
-        async def call() -> None:
-            began = time.perf_counter()
-            result = await one.call_tool(tool, args)
-            outcome["seconds"] = time.perf_counter() - began
-            text = "".join(getattr(c, "text", "") for c in result.content)
-            outcome["error"] = text[:160] if result.is_error else ""
-            lines = [line for line in text.splitlines() if "malformed" in line]
-            outcome["said"] = (lines[0] if lines else text.splitlines()[-1])[:160]
-            done.set()
-
-        async def watch() -> None:
-            while not done.is_set():
-                began = time.perf_counter()
-                await other.list_tools()
-                waits.append(time.perf_counter() - began)
-                with anyio.move_on_after(every):
-                    await done.wait()
-
-        with anyio.fail_after(CALL_TIMEOUT):
-            async with anyio.create_task_group() as group:
-                group.start_soon(call)
-                group.start_soon(watch)
-        after = memory(pid)
-        outcome["server_cpu"] = (cpu_seconds(pid) or 0.0) - cpu
-    return outcome | {
-        "rss_growth": after.get("VmHWM", 0) - before.get("VmRSS", 0),
-        "other_max": max(waits),
-        "other_n": len(waits),
-    }
+    result, figures = await call_beside(url, pid, tool, args, every, CALL_TIMEOUT)
+    text = "".join(getattr(c, "text", "") for c in result.content)
+    lines = [line for line in text.splitlines() if "malformed" in line]
+    said = (lines[0] if lines else text.splitlines()[-1])[:160]
+    return figures | {"error": text[:160] if result.is_error else "", "said": said}
 
 
 async def cancellation(url: str, pid: int, replay_id: str, after_cpu: float) -> dict[str, Any]:
     """Cancel `list_recording_segments` once the server spent `after_cpu` s of CPU on it."""
-    from mcp import Client
-
-    async with Client(url, read_timeout_seconds=CALL_TIMEOUT) as client:
-        await client.list_tools()
-        start = cpu_seconds(pid) or 0.0
-        async with anyio.create_task_group() as group:
-            group.start_soon(client.call_tool, "list_recording_segments", {"replay_id": replay_id})
-            with anyio.fail_after(CALL_TIMEOUT):
-                while (cpu_seconds(pid) or 0.0) - start < after_cpu:
-                    await anyio.sleep(0.02)
-            group.cancel_scope.cancel()
-        cancelled = time.perf_counter()
-        samples = [(cancelled, cpu_seconds(pid) or 0.0)]
-        while time.perf_counter() - cancelled < 30:
-            await anyio.sleep(0.05)
-            now, used = time.perf_counter(), cpu_seconds(pid) or 0.0
-            samples.append((now, used))
-            earlier = [s for s in samples if s[0] <= now - 0.2]
-            if earlier and used - earlier[-1][1] < 0.02:
-                return {"quiet_after": max(earlier[-1][0] - cancelled, 0.0),
-                        "cpu_before": samples[0][1] - start, "cpu_total": used - start}  # fmt: skip
-    return {"quiet_after": None, "cpu_before": samples[0][1] - start, "cpu_total": None}
+    args = {"replay_id": replay_id}
+    return await quiet_after_cancel(
+        url, pid, "list_recording_segments", args, after_cpu, CALL_TIMEOUT
+    )
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -9,10 +9,12 @@ injection: a 429 with `Retry-After: 0` once, then the real answer.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from mcp import Client, MCPError
+from mcp import Client, ClientSession, MCPError
 from mcp.types import LoggingMessageNotificationParams
 
 from sentry_replays_mcp.server.client_logs import DEFAULT_LEVEL, LOGGER_NAME
@@ -184,19 +186,20 @@ async def test_a_failing_sender_does_not_fail_the_call():
         await notify("warning", "still fine")  # must not raise
 
 
-async def test_over_streamable_http_the_warning_rides_the_calls_stream(sentry):
-    """The program's own HTTP app (in process, through httpx2's ASGI transport), a
-    handshake-era session: the notice arrives on the POST's SSE stream, before the result."""
+@asynccontextmanager
+async def http_session(
+    sentry: DemoSentry, heard: Heard, *, stateless: bool = False
+) -> AsyncIterator[ClientSession]:
+    """A handshake-era session with the program's own HTTP app, in process (httpx2's ASGI
+    transport), initialised; log notices go to `heard`."""
     import httpx2
-    from mcp import ClientSession
     from mcp.client.streamable_http import streamable_http_client
 
     from sentry_replays_mcp.server.config import Settings
     from sentry_replays_mcp.server.http import http_app
 
-    server = build_for(sentry)
-    app = http_app(server, Settings(transport="streamable-http"))
-    heard = Heard()
+    server = build_for(sentry, stateless=stateless)
+    app = http_app(server, Settings(transport="streamable-http", stateless=stateless))
     base = "http://127.0.0.1:8000"
     async with (
         server.session_manager.run(),
@@ -205,6 +208,14 @@ async def test_over_streamable_http_the_warning_rides_the_calls_stream(sentry):
         ClientSession(read, write, logging_callback=heard) as session,
     ):
         await session.initialize()
+        yield session
+
+
+async def test_over_streamable_http_the_warning_rides_the_calls_stream(sentry):
+    """The program's own HTTP app (in process, through httpx2's ASGI transport), a
+    handshake-era session: the notice arrives on the POST's SSE stream, before the result."""
+    heard = Heard()
+    async with http_session(sentry, heard) as session:
         rate_limit_once(sentry)
         first = await session.call_tool("list_replays", {"limit": 1})
         told = list(heard.messages)
@@ -271,24 +282,8 @@ async def test_no_tool_call_tells_the_token_even_when_sentry_echoes_it(sentry):
 async def test_stateless_http_sends_notices_at_the_default_level_and_keeps_no_level(sentry):
     """Without sessions, a level set by one request cannot apply to the next: setLevel is
     accepted, and every call's notices go out at the default level, in the call's stream."""
-    import httpx2
-    from mcp import ClientSession
-    from mcp.client.streamable_http import streamable_http_client
-
-    from sentry_replays_mcp.server.config import Settings
-    from sentry_replays_mcp.server.http import http_app
-
-    server = build_for(sentry, stateless=True)
-    app = http_app(server, Settings(transport="streamable-http", stateless=True))
     heard = Heard()
-    base = "http://127.0.0.1:8000"
-    async with (
-        server.session_manager.run(),
-        httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url=base) as http,
-        streamable_http_client(f"{base}/mcp", http_client=http) as (read, write),
-        ClientSession(read, write, logging_callback=heard) as session,
-    ):
-        await session.initialize()
+    async with http_session(sentry, heard, stateless=True) as session:
         await session.set_logging_level("error")
         rate_limit_once(sentry)
         result = await session.call_tool("list_replays", {"limit": 1})

@@ -14,20 +14,10 @@ import pytest
 
 from sentry_replays_mcp.tools.recording import kinds as ev
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
-from sentry_replays_mcp.tools.recording.timeline import Entry, describe
+from tests.recording.reading import line, one
 from tests.recording.sdk_shapes import T0, android_http, span
 
 API = "https://shop.example/api/orders?token=s3cret"
-
-
-def one(raw: dict) -> ev.Event:
-    event = Normalizer().feed(raw)
-    assert event is not None
-    return event
-
-
-def line(event: ev.Event) -> str:
-    return describe(Entry(event, event))
 
 
 def test_a_server_error_is_a_failed_request_without_its_query():

@@ -19,18 +19,9 @@ from sentry_replays_mcp.tools.recording.digest import summarize_pages
 from sentry_replays_mcp.tools.recording.offsets import offsets
 from sentry_replays_mcp.tools.recording.report import left_out
 from sentry_replays_mcp.tools.recording.segment import summarize_segment
-from sentry_replays_mcp.tools.recording.timeline import Entry, collapse, describe, spans
+from sentry_replays_mcp.tools.recording.timeline import collapse, spans
+from tests.recording.reading import line, one
 from tests.recording.sdk_shapes import T0, crumb, span
-
-
-def one(raw: dict) -> ev.Event:
-    event = Normalizer().feed(raw)
-    assert event is not None
-    return event
-
-
-def line(event: ev.Event) -> str:
-    return describe(Entry(event, event))
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ dead/rage rules in getsentry/sentry `src/sentry/replays/usecases/ingest/event_pa
 
 from sentry_replays_mcp.tools.recording import kinds as ev
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
-from sentry_replays_mcp.tools.recording.timeline import Entry, collapse, describe
+from sentry_replays_mcp.tools.recording.timeline import collapse, describe
+from tests.recording.reading import line
 from tests.recording.rrweb import slow_click
 from tests.recording.sdk_shapes import T0, crumb
 
@@ -22,10 +23,6 @@ def read(*raw: dict) -> list[ev.Event]:
     events = [n.feed(r) for r in raw]
     assert n.malformed == 0
     return [e for e in events if e is not None]
-
-
-def line(event: ev.Event) -> str:
-    return describe(Entry(event, event))
 
 
 def test_a_click_keeps_its_selector_and_masked_text():

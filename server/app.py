@@ -17,6 +17,7 @@ from mcp.types import CallToolResult, InputRequiredResult
 from sentry_replays_mcp.server.client_logs import enable_client_logs
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.features import FeatureServer, install
+from sentry_replays_mcp.server.oauth.wiring import oauth_options
 from sentry_replays_mcp.server.secret import request_state_security
 from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
 from sentry_replays_mcp.tools.kit.confirm import ConfirmationCodes
@@ -24,6 +25,8 @@ from sentry_replays_mcp.tools.kit.scopes import Scopes
 from sentry_replays_mcp.tools.kit.state import RecentReplays, ToolState
 
 if TYPE_CHECKING:
+    from mcp.server.auth.provider import TokenVerifier
+
     from sentry_replays_mcp.tools.api.client import SentryClient
     from sentry_replays_mcp.tools.api.failures import Hints
 
@@ -161,9 +164,11 @@ def build_server(
     *,
     transport: httpx2.AsyncBaseTransport | None = None,
     clock: Callable[[], datetime] | None = None,
+    token_verifier: TokenVerifier | None = None,
 ) -> MCPServer[ToolState]:
     """The MCP server for these settings. `transport` replaces the network and `clock` the
-    time that "5m ago" is counted from (tests)."""
+    time that "5m ago" is counted from (tests). With `settings.oauth`, HTTP callers need an
+    access token that `token_verifier` accepts."""
     shared = SharedState(settings, transport, clock)
     scoped = Scopes(settings.allowed_orgs, settings.allowed_projects).described()
     withheld = frozenset(
@@ -178,6 +183,7 @@ def build_server(
         tools=build_tools(ALL_TOOLS, read_only=settings.read_only),
         withheld=withheld,
         request_state_security=request_state_security(settings.secret),
+        **oauth_options(settings.oauth, token_verifier),
     )
     install(server, settings.organization or (DEMO_ORGANIZATION if settings.demo else None))
     enable_client_logs(server)

@@ -15,6 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from sentry_replays_mcp.server.oauth import OAuthSettings
 from sentry_replays_mcp.server.scope_settings import add_scope_flags, scope_settings
 
 DEFAULT_URL = "https://sentry.io"
@@ -87,6 +88,7 @@ class Settings:
     workers: int = 1
     drain_seconds: float = DEFAULT_DRAIN_SECONDS
     secret: bytes | None = field(default=None, repr=False)
+    oauth: OAuthSettings | None = None  # --oauth-issuer: callers sign in (server/oauth)
 
     @property
     def loopback(self) -> bool:

@@ -1,0 +1,26 @@
+"""The SDK's resource-server support switched on for `OAuthSettings`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcp.server.auth.provider import TokenVerifier
+from mcp.server.auth.settings import AuthSettings
+
+from . import READ_SCOPE, OAuthSettings
+
+
+def oauth_options(oauth: OAuthSettings | None, verifier: TokenVerifier | None) -> dict[str, Any]:
+    """Keyword arguments for the MCP server: none without OAuth; otherwise the SDK's auth
+    settings (every request needs a token with `replays:read`) and the token verifier."""
+    if oauth is None:
+        return {}
+    if verifier is None:
+        raise NotImplementedError("a token verifier for the issuer is needed")
+    auth = AuthSettings(
+        issuer_url=oauth.issuer,  # type: ignore[arg-type]  # pydantic validates the URL
+        resource_server_url=oauth.audience,  # type: ignore[arg-type]
+        required_scopes=[READ_SCOPE],
+        validate_token_resource=False,  # the verifier checks `aud` itself
+    )
+    return {"auth": auth, "token_verifier": verifier}

@@ -15,8 +15,10 @@ def oauth_options(oauth: OAuthSettings | None, verifier: TokenVerifier | None) -
     settings (every request needs a token with `replays:read`) and the token verifier."""
     if oauth is None:
         return {}
-    if verifier is None:
-        raise NotImplementedError("a token verifier for the issuer is needed")
+    if verifier is None:  # the issuer's metadata and keys, shared by every request
+        from .verifier import IssuerVerifier
+
+        verifier = IssuerVerifier(oauth)
     auth = AuthSettings(
         issuer_url=oauth.issuer,  # type: ignore[arg-type]  # pydantic validates the URL
         resource_server_url=oauth.audience,  # type: ignore[arg-type]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
+import time
+from collections.abc import Callable
 
 import httpx2
 from mcp.server.auth.provider import AccessToken
@@ -34,11 +36,14 @@ class IssuerVerifier:
     """Accepts the access tokens `settings.issuer` issued for `settings.audience`."""
 
     def __init__(
-        self, settings: OAuthSettings, transport: httpx2.AsyncBaseTransport | None = None
+        self,
+        settings: OAuthSettings,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,  # paces the look-ups (tests move it)
     ) -> None:
         self.settings = settings
-        self.discovery = Discovery(settings.issuer, transport)
-        self.keys = KeySet(transport)
+        self.discovery = Discovery(settings.issuer, transport, clock)
+        self.keys = KeySet(transport, clock)
         self.introspection = Introspection(settings.client_id, settings.client_secret, transport)
 
     def __repr__(self) -> str:

@@ -13,7 +13,7 @@ import httpx2
 import jwt
 import pytest
 
-from tests.e2e.program import Running
+from tests.e2e.program import Running, running_server
 from tests.oauth.conftest import AUDIENCE
 from tests.oauth.idp import IdentityProvider, new_key
 from tests.oauth.serving import (
@@ -145,3 +145,14 @@ async def test_the_audience_host_is_accepted_as_this_server_name(server: Running
             "/.well-known/oauth-protected-resource", headers={"Host": "replays.example.com"}
         )
     assert answer.status_code == 200
+
+
+async def test_the_shared_token_mode_is_unchanged_and_serves_no_metadata():
+    shared = "shared-token-" + "z" * 16
+    with running_server("streamable-http", env={"MCP_HTTP_TOKEN": shared}) as running:
+        async with httpx2.AsyncClient(base_url=running.base, timeout=30) as http:
+            metadata = await http.get("/.well-known/oauth-protected-resource/mcp")
+        assert metadata.status_code == 401
+        assert metadata.headers["www-authenticate"] == 'Bearer realm="sentry-replays-mcp"'
+        assert (await knock(running, "wrong-token-" + "z" * 16)).status_code == 401
+        assert (await knock(running, shared)).status_code == 200

@@ -20,8 +20,8 @@ def oauth_options(oauth: OAuthSettings | None, verifier: TokenVerifier | None) -
 
         verifier = IssuerVerifier(oauth)
     auth = AuthSettings(
-        issuer_url=oauth.issuer,  # type: ignore[arg-type]  # pydantic validates the URL
-        resource_server_url=oauth.audience,  # type: ignore[arg-type]
+        issuer_url=oauth.issuer,  # pydantic validates the URLs
+        resource_server_url=oauth.audience,
         required_scopes=[READ_SCOPE],
         validate_token_resource=False,  # the verifier checks `aud` itself
     )

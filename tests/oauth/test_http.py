@@ -53,6 +53,9 @@ async def test_a_signed_in_client_lists_and_calls_tools(idp: IdentityProvider, m
             assert refused.status_code == 401
             pointer = METADATA_URL.replace("/mcp", "/sse") if mode == "sse" else METADATA_URL
             assert challenge(refused)["resource_metadata"] == pointer
+        async with httpx2.AsyncClient(base_url=running.base, timeout=30) as http:
+            document = await http.get(pointer.replace("https://replays.example.com", ""))
+        assert document.status_code == 200 and document.json()["resource"] == audience
 
 
 def bad_tokens(idp: IdentityProvider) -> dict[str, str]:

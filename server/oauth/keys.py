@@ -59,6 +59,7 @@ class KeySet:
         self._tried_at: float | None = None
         self._lock: anyio.Lock | None = None
         self.fetches = 0  # how many times the set was requested (tests, logs)
+        self._made: dict[tuple[int, str], PyJWK] = {}  # keys parsed, per (key, algorithm)
 
     async def key_for(self, url: str, kid: str | None, alg: str) -> PyJWK:
         """The key that must verify a token with this header (`kid`, `alg`)."""
@@ -100,6 +101,7 @@ class KeySet:
                 log.warning("OAuth signing keys at %s: the answer has no key list", url)
                 return
             self._keys = [k for k in keys[:MAX_KEYS] if _usable(k)]
+            self._made = {}
             self._url, self._fetched_at = url, now
 
     def _find(self, kid: str | None, alg: str) -> PyJWK | None:
@@ -112,8 +114,12 @@ class KeySet:
         for jwk in candidates:
             if jwk.get("alg", alg) != alg:
                 continue
-            try:
-                return PyJWK(jwk, algorithm=alg)
-            except PyJWTError:  # the key does not fit the algorithm (RSA key, ES256 token...)
-                continue
+            made = self._made.get((id(jwk), alg))
+            if made is None:
+                try:
+                    made = PyJWK(jwk, algorithm=alg)
+                except PyJWTError:  # the key does not fit the algorithm (RSA key, ES256 token)
+                    continue
+                self._made[(id(jwk), alg)] = made
+            return made
         return None

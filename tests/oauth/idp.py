@@ -43,11 +43,12 @@ class SigningKey:
     kid: str
     alg: str
     private: PrivateKey
+    use: str = "sig"  # what the JWKS says the key is for
 
     def jwk(self) -> dict[str, Any]:
         maker = RSAAlgorithm if self.alg.startswith(("RS", "PS")) else ECAlgorithm
         public: dict[str, Any] = maker.to_jwk(self.private.public_key(), as_dict=True)
-        return {**public, "kid": self.kid, "alg": self.alg, "use": "sig"}
+        return {**public, "kid": self.kid, "alg": self.alg, "use": self.use}
 
     def public_pem(self) -> bytes:
         from cryptography.hazmat.primitives import serialization

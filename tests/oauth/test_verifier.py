@@ -148,6 +148,17 @@ async def test_an_unknown_key_id_is_refused_until_the_provider_publishes_it(
     assert verifier.keys.fetches == 4
 
 
+async def test_a_key_published_for_encryption_verifies_nothing(
+    idp: IdentityProvider, clock: Clock, oauth_log
+):
+    verifier = verifier_for(idp, clock)
+    encryption = new_key("RSA")
+    encryption.use = "enc"
+    idp.publish(encryption)
+    assert "unknown key" in await refused(verifier, idp.sign(AUDIENCE, key=encryption), oauth_log)
+    assert verifier.keys.fetches == 1
+
+
 async def test_a_provider_down_at_first_means_refusals_then_recovery(
     idp: IdentityProvider, clock: Clock, oauth_log
 ):

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from sentry_replays_mcp.server.oauth import OAuthSettings
+from sentry_replays_mcp.server.oauth import flags as oauth
 from sentry_replays_mcp.server.scope_settings import add_scope_flags, scope_settings
 
 DEFAULT_URL = "https://sentry.io"
@@ -49,6 +50,7 @@ ENVIRONMENT = (
     "MCP_WORKERS",
     "MCP_DRAIN_SECONDS",
     "SENTRY_MCP_SECRET",
+    *oauth.OAUTH_ENVIRONMENT,
 )
 
 
@@ -99,12 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sentry-replays-mcp",
         description="MCP server for Sentry session replays.",
-        epilog="Environment: SENTRY_AUTH_TOKEN (or SENTRY_ACCESS_TOKEN), SENTRY_URL, "
-        "SENTRY_ORG, SENTRY_PROJECT, SENTRY_READ_ONLY, SENTRY_ALLOWED_ORGS, "
-        "SENTRY_ALLOWED_PROJECTS (comma-separated), MCP_HTTP_TOKEN, MCP_ALLOWED_HOSTS, "
-        "MCP_ALLOWED_ORIGINS (comma-separated), LOG_LEVEL, MCP_DEMO, "
-        "MCP_STATELESS, MCP_WORKERS, MCP_DRAIN_SECONDS, SENTRY_MCP_SECRET. "
-        "A flag wins over its variable.",
+        epilog=f"Environment: {', '.join(ENVIRONMENT)}. A flag wins over its variable.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     parser.add_argument(
@@ -161,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=float, help="Sentry request timeout, seconds (default 30, at most 600)"
     )
     _scaling_flags(parser)
+    oauth.add_oauth_flags(parser)
     parser.add_argument(
         "--log-level",
         help=f"stderr log level: {', '.join(LOG_LEVELS)} (env LOG_LEVEL, default WARNING)",
@@ -306,13 +304,13 @@ def _http_token(http_token: str | None) -> None:
         raise ConfigError("MCP_HTTP_TOKEN (--http-token) must be at least 16 printable characters.")
 
 
-def _exposure(transport: str, host: str, http_token: str | None, insecure_no_auth: bool) -> None:
-    """An HTTP server off loopback needs caller authentication, or an explicit opt-out."""
-    exposed = transport != "stdio" and host not in LOOPBACK_HOSTS
-    if exposed and not http_token and not insecure_no_auth:
+def _exposure(values: dict[str, Any]) -> None:
+    """An HTTP server off loopback needs caller authentication (token or OAuth), or an opt-out."""
+    exposed = values["transport"] != "stdio" and values["host"] not in LOOPBACK_HOSTS
+    if exposed and not (values["http_token"] or values["oauth"] or values["insecure_no_auth"]):
         raise ConfigError(
-            f"Refusing to serve on {host} without caller authentication: set MCP_HTTP_TOKEN "
-            "(or --http-token), bind to 127.0.0.1, or pass --insecure-no-auth."
+            f"Refusing to serve on {values['host']} without caller authentication: set "
+            "MCP_HTTP_TOKEN or --oauth-issuer, bind to 127.0.0.1, or pass --insecure-no-auth."
         )
 
 
@@ -381,11 +379,12 @@ def _validated(values: dict[str, Any]) -> Settings:
     values["read_only"] = _yes_no("SENTRY_READ_ONLY", values["read_only"])
     try:
         scope_settings(values)  # --allow-org / --allow-project, SENTRY_ORG/PROJECT inside them
+        oauth.oauth_settings(values)  # --oauth-issuer and its companions, MCP_OAUTH_*
     except ValueError as error:
         raise ConfigError(str(error)) from None
     _port(values["port"])
     _http_token(values["http_token"])
-    _exposure(values["transport"], values["host"], values["http_token"], values["insecure_no_auth"])
+    _exposure(values)
     values["timeout"] = _timeout(values["timeout"])
     values["log_level"] = _log_level(values["log_level"])
     _scaling(values)
@@ -396,4 +395,5 @@ def load_settings(argv: Sequence[str], env: Mapping[str, str]) -> Settings:
     """Parse flags and environment into Settings, or raise ConfigError (argparse exits on
     unknown flags with its own usage message)."""
     args = build_parser().parse_args(list(argv))
-    return _validated(_merge(_from_flags(args), _from_environment(env)))
+    flags = _from_flags(args) | oauth.oauth_flags(args)
+    return _validated(_merge(flags, _from_environment(env) | oauth.oauth_environment(env)))

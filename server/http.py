@@ -5,8 +5,10 @@
   add. A request with more than one Host or Authorization header is refused (400): which one
   counts would depend on who reads it.
 - Optional caller authentication: a bearer token (`MCP_HTTP_TOKEN`), compared in constant
-  time; `/healthz` and `/readyz` need none. Callers never send a Sentry token; the server
-  uses its own.
+  time; or, with `--oauth-issuer`, each caller's own access token, which the SDK's auth
+  middleware checks with the issuer's keys (server/oauth), the Protected Resource Metadata
+  telling clients where to get one. `/healthz`, `/readyz` and that metadata need no token.
+  Callers never send a Sentry token; the server uses its own.
 - `--stateless`: streamable HTTP without sessions, so that any process answers any request.
 - Graceful shutdown on SIGINT/SIGTERM (server/health.py): `/readyz` turns 503 for the drain
   period, then in-flight calls get a few seconds, then are cancelled, and the shared Sentry
@@ -23,6 +25,7 @@ import socket
 import sys
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit
 
 import uvicorn
 from mcp.server.mcpserver import MCPServer
@@ -39,6 +42,7 @@ from sentry_replays_mcp.server.health import (
     Readiness,
     add_health_routes,
 )
+from sentry_replays_mcp.server.oauth.metadata import ResourceMetadata
 
 log = logging.getLogger("sentry_replays_mcp.http")
 
@@ -51,6 +55,8 @@ def security_for(settings: Settings) -> TransportSecuritySettings:
     hosts += [h if ":" in h else f"{h}:*" for h in settings.allowed_hosts]
     hosts += [h for h in settings.allowed_hosts if ":" not in h]  # Host sent without a port
     origins += list(settings.allowed_origins)
+    if settings.oauth is not None:  # the audience is this server's public URL: its own name
+        hosts.append(urlsplit(settings.oauth.audience).netloc)
     return TransportSecuritySettings(
         enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins
     )
@@ -125,6 +131,9 @@ def http_app(
         )
     if settings.http_token:
         app = BearerGuard(app, settings.http_token, OPEN_PATHS)
+    if settings.oauth is not None:  # the SDK's middleware checks the tokens
+        path = "/sse" if settings.transport == "sse" else "/mcp"
+        app = ResourceMetadata(app, settings.oauth, path)
     return HeaderGuard(app, security)
 
 

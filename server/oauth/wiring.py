@@ -15,11 +15,13 @@ def oauth_options(oauth: OAuthSettings | None, verifier: TokenVerifier | None) -
     settings (every request needs a token with `replays:read`) and the token verifier."""
     if oauth is None:
         return {}
-    if verifier is None:
-        raise NotImplementedError("a token verifier for the issuer is needed")
+    if verifier is None:  # the issuer's metadata and keys, shared by every request
+        from .verifier import IssuerVerifier
+
+        verifier = IssuerVerifier(oauth)
     auth = AuthSettings(
-        issuer_url=oauth.issuer,  # type: ignore[arg-type]  # pydantic validates the URL
-        resource_server_url=oauth.audience,  # type: ignore[arg-type]
+        issuer_url=oauth.issuer,  # pydantic validates the URLs
+        resource_server_url=oauth.audience,
         required_scopes=[READ_SCOPE],
         validate_token_resource=False,  # the verifier checks `aud` itself
     )

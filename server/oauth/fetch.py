@@ -1,0 +1,66 @@
+"""Reading the issuer's JSON documents (metadata, keys, introspection answers) over HTTP:
+bounded in time and size, no redirects followed, and never a secret or a token in an error."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio
+import httpx2
+
+TIMEOUT = httpx2.Timeout(10.0, connect=5.0)  # each step
+TOTAL_SECONDS = 15.0  # the whole exchange, so that a slow drip cannot hold a request
+MAX_DOCUMENT_BYTES = 512 * 1024  # a JWKS with many keys stays far below
+USER_AGENT = "sentry-replays-mcp (OAuth resource server)"
+
+
+class FetchError(Exception):
+    """The document could not be read: one sentence, naming the URL (never a credential)."""
+
+
+async def _read_capped(response: httpx2.Response, cap: int) -> bytes | None:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        return None
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        if len(body) + len(chunk) > cap:
+            return None
+        body += chunk
+    return bytes(body)
+
+
+async def fetch_json(
+    url: str,
+    *,
+    form: dict[str, str] | None = None,
+    auth: tuple[str, str] | None = None,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> dict[str, Any]:
+    """GET `url` (or POST `form` to it, with HTTP Basic `auth`) and return its JSON object.
+    FetchError when it does not answer 200 with a JSON object within the bounds."""
+    method = "POST" if form is not None else "GET"
+    async with httpx2.AsyncClient(
+        timeout=TIMEOUT,
+        follow_redirects=False,
+        headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+        transport=transport,
+    ) as client:
+        try:
+            with anyio.fail_after(TOTAL_SECONDS):
+                async with client.stream(method, url, data=form, auth=auth) as response:
+                    if response.status_code != 200:
+                        raise FetchError(f"{url} answered HTTP {response.status_code}.")
+                    raw = await _read_capped(response, MAX_DOCUMENT_BYTES)
+        except (httpx2.HTTPError, TimeoutError) as error:
+            raise FetchError(f"{url} could not be reached ({type(error).__name__}).") from None
+    if raw is None:
+        raise FetchError(f"{url} answered more than {MAX_DOCUMENT_BYTES} bytes.")
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        raise FetchError(f"{url} did not answer JSON.") from None
+    if not isinstance(document, dict):
+        raise FetchError(f"{url} did not answer a JSON object.")
+    return document

@@ -296,6 +296,6 @@ class CallerScopes(Scopes):
 
     def _none_in(self, org: str) -> OutsideScope:
         return OutsideScope(
-            f"This caller may reach only {self._named()}, and none of them is a project of "
-            f"organization {r.code(org, 60)} that this server may reach."
+            f"This caller may reach only {self._named()}, and this server may reach none of "
+            f"them in organization {r.code(org, 60)}."
         )

@@ -51,8 +51,8 @@ def caller_name(token: AccessToken | None) -> str:
     if token is None:
         return LOCAL
     if token.subject:
-        return json.dumps(r.clean(token.subject, NAME_LIMIT))
-    return "client " + json.dumps(r.clean(token.client_id, NAME_LIMIT))
+        return json.dumps(r.clean(token.subject, NAME_LIMIT), ensure_ascii=False)
+    return "client " + json.dumps(r.clean(token.client_id, NAME_LIMIT), ensure_ascii=False)
 
 
 def current_caller() -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 from mcp.server.auth.middleware.auth_context import get_access_token
@@ -82,6 +82,14 @@ def claim_values(claims: Mapping[str, Any] | None, name: str) -> list[str] | Non
     return found
 
 
+def _frozen(value: object) -> object:
+    """A claim's value as a key, each item with its type (True and 1 are equal in Python, not
+    in a claim); unhashable when it holds an object or a list."""
+    if isinstance(value, list):
+        return tuple((type(item).__name__, item) for item in value)
+    return type(value).__name__, value
+
+
 def _valid(values: list[str] | None, check: Any) -> tuple[str, ...] | None:
     """The well-formed values (a slug or an id), without repeats; None stays None."""
     if values is None:
@@ -103,6 +111,7 @@ class Callers:
         self._oauth = oauth
         self._needs = dict(needs)  # tool name -> the scope it needs beyond replays:read
         self._kept: OrderedDict[Lists, tuple[Scopes, CallerScopes]] = OrderedDict()
+        self._read: OrderedDict[Hashable, Lists] = OrderedDict()  # the claims as given -> lists
 
     @property
     def narrows(self) -> bool:
@@ -135,7 +144,25 @@ class Callers:
     # -- claims --------------------------------------------------------------------------
 
     def lists_of(self, token: AccessToken | None) -> Lists:
+        """The caller's (organizations, projects): None for a kind no claim is configured for,
+        or whose claim the token lacks. Read once per distinct claim value."""
         claims = token.claims if token is not None else None
+        given = tuple(_frozen((claims or {}).get(c)) if c else None for c in self._claim_names)
+        try:
+            lists = self._read.get(given)
+        except TypeError:  # a claim of another shape (an object): read it each time
+            return self._parsed(claims)
+        if lists is None:
+            lists = self._read[given] = self._parsed(claims)
+            while len(self._read) > MAX_KEPT:
+                self._read.popitem(last=False)
+        return lists
+
+    @property
+    def _claim_names(self) -> tuple[str | None, str | None]:
+        return self._oauth.orgs_claim, self._oauth.projects_claim
+
+    def _parsed(self, claims: Mapping[str, Any] | None) -> Lists:
         orgs = projects = None
         if self._oauth.orgs_claim:
             orgs = _valid(claim_values(claims, self._oauth.orgs_claim), ids.organization)

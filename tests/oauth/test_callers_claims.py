@@ -240,3 +240,41 @@ async def test_an_organizations_claim_narrows_the_organizations(sentry):
         "This caller's access token names no organization in its `orgs` claim that this "
         "server may reach (`acme`), so nothing is shown or changed."
     )
+
+
+NAMES_NOTHING = (
+    "This caller's access token names no project in its `projects` claim, so nothing is "
+    "shown or changed."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "reached"),
+    [
+        ("checkout,web-frontend", [WEB_FRONTEND_ID, CHECKOUT_ID]),
+        (" checkout \t web-frontend ", [WEB_FRONTEND_ID, CHECKOUT_ID]),
+        ([int(CHECKOUT_ID), "web-frontend"], [WEB_FRONTEND_ID, CHECKOUT_ID]),
+        (["checkout", "not a slug!", "", "../admin-dashboard"], [CHECKOUT_ID]),
+        ([True, "checkout"], [CHECKOUT_ID]),
+        ({"checkout": True}, None),
+        ([], None),
+        ("", None),
+    ],
+)
+async def test_the_claims_shapes(sentry, claim: Any, reached: list[str] | None):
+    """A JSON array or a string separated by spaces or commas; slugs or ids; anything that is
+    neither a slug nor an id is dropped, and a claim of another shape names nothing."""
+    token = access("shaped", READ, projects=claim)
+    async with (
+        signed_in(sentry, FixedTokens(token), projects_claim="projects") as served,
+        served.connect(token) as client,
+    ):
+        listed = await client.call_tool("list_replays", {"limit": 50, "stats_period": "90d"})
+    if reached is None:
+        assert listed.is_error and text_of(listed) == NAMES_NOTHING
+        assert sentry.requests == []
+        return
+    assert not listed.is_error, text_of(listed)
+    assert asked_projects(sentry, "/replays/") == [reached]
+    rows = listed.structured_content["replays"]
+    assert rows and {row["project_id"] for row in rows} <= set(reached)

@@ -9,6 +9,9 @@ Projects may be allowed by slug or numeric id. Replays name their project by id 
 allowed slugs are read as ids once per organization from Sentry's project list (kept for
 `KEEP_SECONDS`); when every allowed project is given as an id, and the caller names projects
 by id too, no list is read.
+
+When callers sign in, `CallerScopes` is one caller's lists (from its access token) within the
+server's, made per call; every check above then runs on the narrowed lists.
 """
 
 from __future__ import annotations

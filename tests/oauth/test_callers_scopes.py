@@ -9,6 +9,7 @@ from typing import Any
 import anyio
 import pytest
 
+from sentry_replays_mcp.server.app import READ_ONLY_REFUSAL
 from sentry_replays_mcp.server.demo import DemoSentry
 from tests.conftest import text_of
 from tests.oauth.test_callers_setup import (
@@ -100,4 +101,17 @@ async def test_without_replays_read_the_sdk_refuses_at_http_level(sentry):
         answer = await http.post(AUDIENCE, headers=accept, json=message)
     assert answer.status_code == 403
     assert answer.json()["error"] == "insufficient_scope"
+    assert sentry.requests == []
+
+
+async def test_read_only_mode_still_refuses_with_its_own_reason(sentry):
+    """--read-only wins over a token's delete scope, with the sentence it always gave."""
+    async with (
+        signed_in(sentry, TOKENS, read_only=True) as served,
+        served.connect(DELETER) as deleter,
+    ):
+        names = await listed(deleter)
+        refused = await deleter.call_tool("delete_replay", {"replay_id": sentry.story_replay_id})
+    assert names == list(READ_ONLY_TOOL_NAMES)
+    assert text_of(refused) == READ_ONLY_REFUSAL.format(name="delete_replay")
     assert sentry.requests == []

@@ -13,13 +13,17 @@ import httpx2
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, InputRequiredResult
+from mcp.types import Tool as ListedTool
 
 from sentry_replays_mcp.server.client_logs import enable_client_logs
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.features import FeatureServer, install
+from sentry_replays_mcp.server.oauth import DELETE_SCOPE
+from sentry_replays_mcp.server.oauth.callers import Callers, current_caller
 from sentry_replays_mcp.server.oauth.wiring import oauth_options
 from sentry_replays_mcp.server.secret import request_state_security
 from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
+from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.confirm import ConfirmationCodes
 from sentry_replays_mcp.tools.kit.scopes import Scopes
 from sentry_replays_mcp.tools.kit.state import RecentReplays, ToolState
@@ -70,10 +74,12 @@ class SharedState:
         settings: Settings,
         transport: httpx2.AsyncBaseTransport | None,
         clock: Callable[[], datetime] | None = None,
+        callers: Callers | None = None,
     ) -> None:
         self._settings = settings
         self._transport = transport
         self._clock = clock
+        self._callers = callers
         self._state: ToolState | None = None
         self._users = 0
         # One signing key per process (from SENTRY_MCP_SECRET when set), whatever the sessions.
@@ -94,6 +100,9 @@ class SharedState:
             scopes=Scopes(settings.allowed_orgs, settings.allowed_projects),
             codes=self._codes,
             recent=self._recent(),
+            # Signed-in callers: the allow-lists and the name of the current call's caller
+            narrow=self._callers.narrow if self._callers and self._callers.narrows else None,
+            caller=current_caller if self._callers else None,
         )
 
     def _sentry_client(self) -> SentryClient:
@@ -142,11 +151,25 @@ READ_ONLY_REFUSAL = (
 
 class ReplayServer(FeatureServer):
     """The SDK's server, except that a tool left out by read-only mode is refused with the
-    reason rather than as an unknown tool."""
+    reason rather than as an unknown tool; every call is logged with its caller; and signed-in
+    callers see and may call only what their tokens allow (server/oauth/callers.py)."""
 
-    def __init__(self, *args: Any, withheld: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        withheld: frozenset[str] = frozenset(),
+        callers: Callers | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._withheld = withheld
+        self._callers = callers
+
+    async def list_tools(self) -> list[ListedTool]:
+        listed = await super().list_tools()
+        if self._callers is None:
+            return listed
+        return [tool for tool in listed if self._callers.may_use(tool.name)]
 
     async def call_tool(
         self,
@@ -154,8 +177,13 @@ class ReplayServer(FeatureServer):
         arguments: dict[str, Any],
         context: Context[ToolState, Any] | None = None,
     ) -> CallToolResult | InputRequiredResult:
+        log.info("%s calls %s", current_caller(), r.clean(name, 60))
         if name in self._withheld:
             raise ToolError(READ_ONLY_REFUSAL.format(name=name))
+        if self._callers is not None and context is not None:
+            refusal = self._callers.refusal(name, context.request_context.lifespan_context)
+            if refusal is not None:
+                raise ToolError(refusal)
         return await super().call_tool(name, arguments, context)
 
 
@@ -169,7 +197,12 @@ def build_server(
     """The MCP server for these settings. `transport` replaces the network and `clock` the
     time that "5m ago" is counted from (tests). With `settings.oauth`, HTTP callers need an
     access token that `token_verifier` accepts."""
-    shared = SharedState(settings, transport, clock)
+    callers = (
+        Callers(settings.oauth, {s.name: DELETE_SCOPE for s in ALL_TOOLS if not s.read_only})
+        if settings.oauth
+        else None
+    )
+    shared = SharedState(settings, transport, clock, callers)
     scoped = Scopes(settings.allowed_orgs, settings.allowed_projects).described()
     withheld = frozenset(
         spec.name for spec in ALL_TOOLS if settings.read_only and not spec.read_only
@@ -182,6 +215,7 @@ def build_server(
         lifespan=shared.session,
         tools=build_tools(ALL_TOOLS, read_only=settings.read_only),
         withheld=withheld,
+        callers=callers,
         request_state_security=request_state_security(settings.secret),
         **oauth_options(settings.oauth, token_verifier),
     )

@@ -10,6 +10,7 @@ when it reads as archived (or no longer reads at all).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
@@ -32,6 +33,7 @@ from sentry_replays_mcp.tools.kit.resolve import LOOKUP_WINDOW, Target, resolve,
 from sentry_replays_mcp.tools.kit.state import ToolState, state_of
 
 TOOLS: list[ToolSpec] = []
+log = logging.getLogger("sentry_replays_mcp.delete")
 ReadsAs = Literal["archived", "not found", "live", "unknown"]
 
 Confirm = Annotated[
@@ -269,6 +271,13 @@ async def _delete(state: ToolState, call: CheckedCall, confirm: str) -> CallTool
     )
     subject = (
         f"replay {where.replay_id} (organization {where.organization}, project {call.project})"
+    )
+    log.info(
+        "%s deletes replay %s (organization %s, project %s)",
+        state.caller(),
+        where.replay_id,
+        where.organization,
+        call.project,
     )
     try:
         await state.client.delete_replay(where.organization, call.project, where.replay_id)

@@ -12,7 +12,7 @@ organization is still offered.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from mcp.types import (
@@ -25,6 +25,7 @@ from mcp.types import (
 
 from sentry_replays_mcp.tools.api import directory, ids
 from sentry_replays_mcp.tools.api.errors import SentryError
+from sentry_replays_mcp.tools.kit.errors import BadInput
 from sentry_replays_mcp.tools.kit.state import ToolState
 
 from .flights import SharedFetches
@@ -59,9 +60,13 @@ class Completer:
         kind = KINDS.get(params.argument.name)
         if kind is None or not self._ours(params.ref):
             return CompleteResult(completion=Completion(values=[], total=0, has_more=False))
+        try:
+            reach = state.scopes.key  # the allow-lists of this call's caller
+        except BadInput:  # a signed-in caller who may reach nothing is offered nothing
+            return CompleteResult(completion=Completion(values=[], total=0, has_more=False))
         given = (params.context.arguments if params.context else None) or {}
         org = _organization(state, given.get("organization"))
-        candidates, whole = await self._candidates(state, kind, org)
+        candidates, whole = await self._candidates(state, kind, org, reach)
         prefix = params.argument.value.strip().lower()
         matched = [v for v in candidates if v.lower().startswith(prefix)]
         # When Sentry had more than the one page read, there may be more matches than counted.
@@ -73,18 +78,25 @@ class Completer:
             )
         )
 
-    async def _candidates(self, state: ToolState, kind: str, org: str | None) -> Listing:
-        """The values to match, and whether they are all there are (one page was read)."""
+    async def _candidates(
+        self, state: ToolState, kind: str, org: str | None, reach: Hashable
+    ) -> Listing:
+        """The values to match, and whether they are all there are (one page was read).
+        Lists are kept per allow-lists (`reach`): callers with other lists share none."""
         if kind == "organizations":
-            found = await self._fetched(kind, None, lambda: _organizations(state))
+            found = await self._fetched(kind, None, reach, lambda: _organizations(state))
             return found or ([org] if org else [], True)
         if org is None:
             return [], True
         fetch = _projects if kind == "projects" else _replays
-        return await self._fetched(kind, org, lambda: fetch(state, org)) or ([], True)
+        return await self._fetched(kind, org, reach, lambda: fetch(state, org)) or ([], True)
 
     async def _fetched(
-        self, kind: str, org: str | None, fetch: Callable[[], Awaitable[Listing]]
+        self,
+        kind: str,
+        org: str | None,
+        reach: Hashable,
+        fetch: Callable[[], Awaitable[Listing]],
     ) -> Listing | None:
         async def logged() -> Listing:
             try:
@@ -93,7 +105,7 @@ class Completer:
                 log.info("completion could not list %s: %s", kind, error.kind)
                 raise
 
-        return await self.cache.get((kind, org), logged)
+        return await self.cache.get((kind, org, reach), logged)
 
 
 def _organization(state: ToolState, given: str | None) -> str | None:

@@ -9,6 +9,9 @@ Projects may be allowed by slug or numeric id. Replays name their project by id 
 allowed slugs are read as ids once per organization from Sentry's project list (kept for
 `KEEP_SECONDS`); when every allowed project is given as an id, and the caller names projects
 by id too, no list is read.
+
+When callers sign in, `CallerScopes` is one caller's lists (from its access token) within the
+server's, made per call; every check above then runs on the narrowed lists.
 """
 
 from __future__ import annotations
@@ -61,15 +64,22 @@ class Scopes:
         orgs: Sequence[str] = (),
         projects: Sequence[str] = (),
         clock: Callable[[], float] = time.monotonic,
+        who: str = "this server",
     ) -> None:
         self.orgs = tuple(dict.fromkeys(o.lower() for o in orgs))
         self.projects = tuple(dict.fromkeys(projects))
         self._clock = clock
         self._known: dict[str, tuple[float, Allowed]] = {}
+        self._who = who  # whose lists these are, for the refusals
 
     @property
     def limits_projects(self) -> bool:
         return bool(self.projects)
+
+    @property
+    def key(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The lists themselves: in one server, equal keys reach the same."""
+        return self.orgs, self.projects
 
     def sole_org(self) -> str | None:
         return self.orgs[0] if len(self.orgs) == 1 else None
@@ -92,7 +102,7 @@ class Scopes:
     def check_org(self, org: str) -> str:
         if self.orgs and org.lower() not in self.orgs:
             raise OutsideScope(
-                f"Organization {r.code(org, 60)} is outside this server's scope: it may reach "
+                f"Organization {r.code(org, 60)} is outside {self._who}'s scope: it may reach "
                 f"only the organization{'s' if len(self.orgs) > 1 else ''} "
                 f"{_listed(self.orgs)} (by slug)."
             )
@@ -106,16 +116,20 @@ class Scopes:
 
     def _refusal(self, project: str) -> OutsideScope:
         return OutsideScope(
-            f"Project {r.code(project, 60)} is outside this server's scope: it may reach only "
+            f"Project {r.code(project, 60)} is outside {self._who}'s scope: it may reach only "
             f"{self._named()}."
         )
 
+    def may_hold(self, project: str) -> bool:
+        """False when `project` is plainly outside: every allowed project is written the way
+        it is (all slugs, or all ids) and none is it."""
+        if not self.projects or project in self.projects:
+            return True
+        return not all(p.isdigit() == project.isdigit() for p in self.projects)
+
     def precheck(self, project: str | None) -> None:
-        """Refuse, with no request, a project that is plainly outside: every allowed project
-        is written the way it is (all slugs, or all ids) and none is it."""
-        if not self.projects or project is None or project in self.projects:
-            return
-        if all(p.isdigit() == project.isdigit() for p in self.projects):
+        """Refuse, with no request, a project that is plainly outside (`may_hold`)."""
+        if project is not None and not self.may_hold(project):
             raise self._refusal(project)
 
     async def check_project(self, client: SentryClient, org: str, project: str | None) -> None:
@@ -153,7 +167,7 @@ class Scopes:
         if owner and owner in await self.ids(client, org):
             return
         raise OutsideScope(
-            f"Replay {r.hexid(replay.id)} is outside this server's scope: it is not in "
+            f"Replay {r.hexid(replay.id)} is outside {self._who}'s scope: it is not in "
             f"{self._named()} it may reach, so nothing of it is shown or changed."
         )
 
@@ -172,7 +186,7 @@ class Scopes:
         if not count:
             return []
         return [
-            f"{r.plural(count, what)} hidden: in projects outside this server's scope "
+            f"{r.plural(count, what)} hidden: in projects outside {self._who}'s scope "
             f"({_listed(self.projects)})."
         ]
 
@@ -196,7 +210,7 @@ class Scopes:
             found = await self._read(client, org)
         except NotFound:  # a server that follows the seed spec has no project list
             raise OutsideScope(
-                f"This server may reach only {self._named()}, and this "
+                f"{self._who.capitalize()} may reach only {self._named()}, and this "
                 f"Sentry has no project list of organization {r.code(org, 60)} to read their "
                 "ids from, so nothing is shown: name the projects by numeric id in "
                 "SENTRY_ALLOWED_PROJECTS."
@@ -207,7 +221,7 @@ class Scopes:
         )
         if not allowed.ids:
             raise OutsideScope(
-                f"This server may reach only {self._named()}, and organization "
+                f"{self._who.capitalize()} may reach only {self._named()}, and organization "
                 f"{r.code(org, 60)} has none of them."
             )
         self._known[org] = (self._clock(), allowed)
@@ -224,3 +238,67 @@ class Scopes:
             if not cursor:
                 break
         return found
+
+
+class CallerScopes(Scopes):
+    """One caller's allow-lists: its own (from its access token), within the server's.
+
+    `orgs` / `projects` None: the caller brings no list of that kind, and the server's
+    applies. Otherwise the caller may reach what both lists allow: its organizations that
+    the server allows, its projects that the server's list may hold (a project the server
+    names the other way, slug for id, is checked against both lists' ids in Sentry). Check
+    `reaches_nothing` first: empty lists here mean nothing, not "no limit".
+    """
+
+    def __init__(
+        self,
+        within: Scopes,
+        orgs: Sequence[str] | None = None,
+        projects: Sequence[str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        mine_orgs = within.orgs if orgs is None else [o.lower() for o in orgs]
+        super().__init__(
+            [o for o in mine_orgs if not within.orgs or o in within.orgs],
+            within.projects if projects is None else [p for p in projects if within.may_hold(p)],
+            clock,
+            who="this caller",
+        )
+        self.reaches_nothing = (orgs is not None and not self.orgs) or (
+            projects is not None and not self.projects
+        )
+        # Both lists are asked when both limit projects
+        self._within = within if projects is not None and within.limits_projects else None
+
+    async def check_project(self, client: SentryClient, org: str, project: str | None) -> None:
+        await super().check_project(client, org, project)
+        if self._within is not None and project is not None:
+            try:
+                await self._within.check_project(client, org, project)
+            except OutsideScope:
+                raise self._refusal(project) from None
+
+    async def ids(self, client: SentryClient, org: str) -> frozenset[str]:
+        mine = await super().ids(client, org)
+        if self._within is None:
+            return mine
+        both = mine & await self._within.ids(client, org)
+        if not both:
+            raise self._none_in(org)
+        return both
+
+    async def allowed(self, client: SentryClient, org: str) -> Allowed:
+        mine = await super().allowed(client, org)
+        if self._within is None:
+            return mine
+        theirs = await self._within.allowed(client, org)
+        both = Allowed(mine.ids & theirs.ids, mine.slugs & theirs.slugs)
+        if not both.ids:
+            raise self._none_in(org)
+        return both
+
+    def _none_in(self, org: str) -> OutsideScope:
+        return OutsideScope(
+            f"This caller may reach only {self._named()}, and this server may reach none of "
+            f"them in organization {r.code(org, 60)}."
+        )

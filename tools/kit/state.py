@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 RECENT_SECONDS = 60.0
 RECENT_MAX = 256
+LOCAL = "local"  # the caller, when callers do not sign in (stdio, one shared HTTP token)
 
 
 class RecentReplays:
@@ -59,7 +60,12 @@ class RecentReplays:
 
 class ToolState:
     """The shared Sentry client, made on first use (so that start-up does not pay for it),
-    the defaults the tools fall back on, and the clock that "5m ago" is counted from."""
+    the defaults the tools fall back on, and the clock that "5m ago" is counted from.
+
+    One state serves every caller of the process. When callers sign in, the server installs
+    `narrow` (the server's allow-lists narrowed for the current caller, read from the call's
+    own context) and `caller` (who the current caller is, for the logs): `scopes` is then the
+    current caller's, worked out per call and never stored here."""
 
     def __init__(
         self,
@@ -71,9 +77,13 @@ class ToolState:
         scopes: Scopes | None = None,
         codes: ConfirmationCodes | None = None,
         recent: RecentReplays | None = None,
+        narrow: Callable[[Scopes], Scopes] | None = None,
+        caller: Callable[[], str] | None = None,
     ) -> None:
         self._connect = connect
-        self.scopes = scopes or Scopes()
+        self._scopes = scopes or Scopes()
+        self._narrow = narrow
+        self._caller = caller
         self._client: SentryClient | None = None
         self.organization = organization
         self.project = project
@@ -84,6 +94,16 @@ class ToolState:
 
     def now(self) -> datetime:
         return self._clock()
+
+    @property
+    def scopes(self) -> Scopes:
+        """The allow-lists for the current call (raises `BadInput` when its caller may reach
+        nothing)."""
+        return self._scopes if self._narrow is None else self._narrow(self._scopes)
+
+    def caller(self) -> str:
+        """Who makes the current call, as the logs name it."""
+        return LOCAL if self._caller is None else self._caller()
 
     @property
     def client(self) -> SentryClient:

@@ -65,8 +65,12 @@ class DeleteOutcome(BaseModel):
     already_archived: bool | None = None
 
 
-def binding(where: Target) -> str:
-    return f"{where.organization}|{where.project or ''}|{where.replay_id}"
+def binding(where: Target, state: ToolState) -> str:
+    """What a confirmation code is issued for: this replay, and the signed-in caller who
+    previewed it (a code confirms nothing for another caller)."""
+    caller = state.identity()
+    base = f"{where.organization}|{where.project or ''}|{where.replay_id}"
+    return f"{base}|{caller}" if caller else base
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ async def check_call(
     try:
         await state.scopes.check_project(state.client, where.organization, where.project)
         if confirm:
-            state.codes.check(confirm, binding(where))
+            state.codes.check(confirm, binding(where, state), bool(state.identity()))
         replay = await _read(state, where)
         if replay.archived:
             return CheckedCall(where, None, replay)
@@ -224,7 +228,7 @@ def _preview(state: ToolState, call: CheckedCall) -> CallToolResult:
         outcome.already_archived = True
         text = f"Replay {where.replay_id} is already deleted (archived). Nothing to do."
         return answer(state, text, outcome)
-    outcome.confirmation_code = state.codes.issue(binding(where))
+    outcome.confirmation_code = state.codes.issue(binding(where, state))
     outcome.expires_in_seconds = 600
     lines = [
         f"Not deleted yet. Replay {where.replay_id} in project {_project_label(call)} of "
@@ -262,7 +266,9 @@ AFTER: dict[ReadsAs, str] = {
 async def _delete(state: ToolState, call: CheckedCall, confirm: str) -> CallToolResult:
     where = call.where
     assert where is not None and call.project is not None
-    await state.codes.claim(confirm, binding(where))  # spent from here on, whatever happens
+    await state.codes.claim(  # spent from here on, whatever happens
+        confirm, binding(where, state), bool(state.identity())
+    )
     outcome = DeleteOutcome(
         replay_id=where.replay_id,
         organization=where.organization,
@@ -272,7 +278,7 @@ async def _delete(state: ToolState, call: CheckedCall, confirm: str) -> CallTool
     subject = (
         f"replay {where.replay_id} (organization {where.organization}, project {call.project})"
     )
-    log.info(
+    log.warning(  # an audit line: shown at the default log level
         "%s deletes replay %s (organization %s, project %s)",
         state.caller(),
         where.replay_id,

@@ -59,6 +59,13 @@ def current_caller() -> str:
     return caller_name(get_access_token())
 
 
+def current_identity() -> str:
+    """Who the current caller is, whole (subject and client id, uncapped): what a
+    confirmation code is issued to, so that it confirms a deletion for its caller only."""
+    token = get_access_token()
+    return "" if token is None else json.dumps([token.subject, token.client_id])
+
+
 def claim_values(claims: Mapping[str, Any] | None, name: str) -> list[str] | None:
     """The claim's values (None when the token does not carry it): a JSON array of strings
     (numbers are read as ids), or one string separated by spaces or commas."""

@@ -41,7 +41,7 @@ def ours(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.name.startswith("sentry_replays_mcp") and r.levelno == logging.INFO
+        if r.name.startswith("sentry_replays_mcp") and r.levelno >= logging.INFO
     ]
 
 

@@ -115,3 +115,27 @@ async def test_read_only_mode_still_refuses_with_its_own_reason(sentry):
     assert names == list(READ_ONLY_TOOL_NAMES)
     assert text_of(refused) == READ_ONLY_REFUSAL.format(name="delete_replay")
     assert sentry.requests == []
+
+
+async def test_a_code_confirms_a_deletion_for_the_caller_it_was_issued_to_only(sentry):
+    """Two callers who may both delete in the same projects: the second cannot use the
+    first's code (it confirms the first's preview, not the second's); the first still can."""
+    other = access("other-deleter", READ_DELETE)
+    tokens = FixedTokens(DELETER, other)
+    async with signed_in(sentry, tokens) as served:
+        async with served.connect(DELETER) as first:
+            page = await first.call_tool("list_replays", {"limit": 3})
+            victim = page.structured_content["replays"][0]["id"]
+            preview = await first.call_tool("delete_replay", {"replay_id": victim})
+            code = preview.structured_content["confirmation_code"]
+        async with served.connect(other) as second:
+            refused = await second.call_tool(
+                "delete_replay", {"replay_id": victim, "confirm": code}
+            )
+        assert victim not in sentry.data.deleted
+        assert not any(r.method == "DELETE" for r in sentry.requests)
+        async with served.connect(DELETER) as first:
+            done = await first.call_tool("delete_replay", {"replay_id": victim, "confirm": code})
+    assert refused.is_error
+    assert "not valid for this organization, project, replay and caller" in text_of(refused)
+    assert done.structured_content["deleted"] is True, text_of(done)

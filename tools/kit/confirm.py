@@ -63,9 +63,10 @@ class ConfirmationCodes:
         nonce = secrets.token_hex(4)
         return f"{expires:08x}-{self._run}-{nonce}-{self._sign(binding, expires, nonce)}"
 
-    def check(self, code: str, binding: str) -> None:
+    def check(self, code: str, binding: str, caller_bound: bool = False) -> None:
         """Raise BadInput unless `code` is in the one format, was issued by this server run for
-        `binding`, has not expired and was not used."""
+        `binding`, has not expired and was not used. `caller_bound`: the binding names the
+        signed-in caller too (the refusal says so)."""
         shape = CODE_SHAPE.fullmatch(code)
         if shape is None:
             raise BadInput(
@@ -78,7 +79,8 @@ class ConfirmationCodes:
             raise BadInput(self._other_run())
         if not hmac.compare_digest(signature, self._sign(binding, expires, nonce)):
             raise BadInput(
-                "That confirmation code is not valid for this organization, project and replay. "
+                "That confirmation code is not valid for this organization, project"
+                f"{', replay and caller' if caller_bound else ' and replay'}. "
                 f"Nothing was deleted. {NEW_CODE}"
             )
         if self._clock() > expires:
@@ -89,11 +91,11 @@ class ConfirmationCodes:
         if code in self._spent:
             raise _spent()
 
-    async def claim(self, code: str, binding: str) -> None:
+    async def claim(self, code: str, binding: str, caller_bound: bool = False) -> None:
         """Check `code`, then mark it spent, atomically: of several concurrent claims of one
         code, exactly one returns."""
         async with self._lock:
-            self.check(code, binding)
+            self.check(code, binding, caller_bound)
             self._forget_expired()
             if len(self._spent) >= MAX_SPENT:
                 raise BadInput(

@@ -64,7 +64,8 @@ class ToolState:
 
     One state serves every caller of the process. When callers sign in, the server installs
     `narrow` (the server's allow-lists narrowed for the current caller, read from the call's
-    own context) and `caller` (who the current caller is, for the logs): `scopes` is then the
+    own context), `caller` (who the current caller is, for the logs) and `identity` (the
+    caller whole, which confirmation codes are bound to): `scopes` is then the
     current caller's, worked out per call and never stored here."""
 
     def __init__(
@@ -79,11 +80,13 @@ class ToolState:
         recent: RecentReplays | None = None,
         narrow: Callable[[Scopes], Scopes] | None = None,
         caller: Callable[[], str] | None = None,
+        identity: Callable[[], str] | None = None,
     ) -> None:
         self._connect = connect
         self._scopes = scopes or Scopes()
         self._narrow = narrow
         self._caller = caller
+        self._identity = identity
         self._client: SentryClient | None = None
         self.organization = organization
         self.project = project
@@ -104,6 +107,11 @@ class ToolState:
     def caller(self) -> str:
         """Who makes the current call, as the logs name it."""
         return LOCAL if self._caller is None else self._caller()
+
+    def identity(self) -> str:
+        """The current caller whole, for what is issued to it ("" when callers do not sign
+        in): a confirmation code confirms a deletion for the caller it was issued to."""
+        return "" if self._identity is None else self._identity()
 
     @property
     def client(self) -> SentryClient:

@@ -25,6 +25,7 @@ DEPLOY = ROOT / "deploy"
 ENTRYPOINT = DEPLOY / "entrypoint.sh"
 COMMAND = "sentry-replays-mcp --transport streamable-http --host 0.0.0.0 --port 8000"
 SECRETS = {"SENTRY_AUTH_TOKEN", "MCP_HTTP_TOKEN", "SENTRY_MCP_SECRET"}
+CALLER_CHECKS = {"MCP_HTTP_TOKEN", "MCP_OAUTH_ISSUER", "MCP_OAUTH_AUDIENCE"}
 CALLER_TOKEN = "caller-token-0123456789abcdef"
 
 
@@ -138,6 +139,46 @@ def test_the_entrypoint_serves_set_up_by_environment_variables_only(monkeypatch)
     assert ready == 200 and unauthorised == 401
 
 
+def test_the_entrypoint_signs_callers_in_when_compose_passes_oauth_and_an_empty_token(
+    monkeypatch,
+):
+    """compose.yaml passes every caller-check variable, the unused ones empty: with the OAuth
+    pair set, the server asks callers for an access token and points at its metadata."""
+    env = {
+        "MCP_HTTP_TOKEN": "",
+        "MCP_OAUTH_ISSUER": "http://127.0.0.1:9/realms/replays",
+        "MCP_OAUTH_AUDIENCE": "https://mcp.example.com/mcp",
+        "MCP_OAUTH_PROJECTS_CLAIM": "",
+        "MCP_STATELESS": "1",
+        "SENTRY_MCP_SECRET": "s" * 32,
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+    }
+    command = ["sh", str(ENTRYPOINT), "--demo", "--host", "127.0.0.1", "--port", "0"]
+    monkeypatch.setattr(program, "server_command", lambda *_args, **_kw: command)
+    with running_server("streamable-http", env=env) as running, httpx2.Client(timeout=10) as http:
+        refused = http.post(running.endpoint, json={}, headers={"Host": "mcp.example.com"})
+        metadata = http.get(
+            f"{running.base}/.well-known/oauth-protected-resource",
+            headers={"Host": "mcp.example.com"},
+        )
+    assert refused.status_code == 401
+    pointer = "https://mcp.example.com/.well-known/oauth-protected-resource/mcp"
+    assert f'resource_metadata="{pointer}"' in refused.headers["www-authenticate"]
+    assert metadata.json()["authorization_servers"] == ["http://127.0.0.1:9/realms/replays"]
+
+
+def test_the_entrypoint_refuses_to_serve_all_interfaces_with_every_caller_check_empty():
+    env = {
+        "MCP_HTTP_TOKEN": "",
+        "MCP_OAUTH_ISSUER": "",
+        "MCP_OAUTH_AUDIENCE": "",
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+    }
+    result = run_and_wait(["sh", str(ENTRYPOINT), "--demo"], env=env, timeout=30)
+    assert result.returncode == 2, result.stderr
+    assert "MCP_HTTP_TOKEN or --oauth-issuer" in result.stderr
+
+
 def test_the_entrypoint_refuses_to_serve_all_interfaces_without_a_caller_token():
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
     result = run_and_wait(["sh", str(ENTRYPOINT), "--demo"], env=env, timeout=30)
@@ -159,8 +200,10 @@ def test_compose_runs_three_stateless_replicas_sharing_one_secret_behind_haproxy
         env = service["environment"]
         assert service["build"]["dockerfile"] == "Dockerfile" and "8000" in service["expose"]
         assert env["MCP_STATELESS"] == "1"
-        for name in SECRETS:  # from the operator's environment or .env, never written here
+        for name in SECRETS - CALLER_CHECKS:  # from the environment or .env, never written here
             assert re.fullmatch(rf"\$\{{{name}:\?[^}}]+\}}", env[name]), (name, env[name])
+        for name in CALLER_CHECKS:  # one of them is set; the server refuses to start with none
+            assert env[name] == f"${{{name}:-}}", (name, env[name])
         assert set(env) <= set(ENVIRONMENT), set(env) - set(ENVIRONMENT)
         assert "command" not in service and "entrypoint" not in service
     assert len({json.dumps(s["environment"], sort_keys=True) for s in replicas.values()}) == 1

@@ -154,6 +154,7 @@ def announce(settings: Settings, sock: socket.socket) -> None:
     shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
     mode = ["stateless"] if settings.stateless else []
     mode += [f"{settings.workers} workers"] if settings.workers > 1 else []
+    mode += [f"callers sign in at {settings.oauth.issuer}"] if settings.oauth else []
     sys.stderr.write(
         f"sentry-replays-mcp: serving {settings.transport} at http://{shown_host}:{port}{path}"
         + (f" ({', '.join(mode)})" if mode else "")

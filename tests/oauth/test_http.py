@@ -48,6 +48,7 @@ async def test_a_signed_in_client_lists_and_calls_tools(idp: IdentityProvider, m
                 result = await client.call_tool("list_replays", {"limit": 1})
         assert result.is_error is False
         assert len(result.structured_content["replays"]) == 1
+        assert f"callers sign in at {idp.issuer})" in running.stderr()  # the serving line
         for token in (None, idp.sign(audience, exp=int(time.time()) - 600)):
             refused = await knock(running, token)
             assert refused.status_code == 401

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from collections.abc import Callable
 from typing import Any
 
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
@@ -97,9 +98,9 @@ class _Seen(Normalizer):
 
     quick = 0
 
-    def feed_quick(self, read: Any, segment: int | None = None) -> Event | None:
-        self.quick += 1
-        return super().feed_quick(read, segment)
+    def feed_batch(self, batch: Any, segment: int | None, keep: Callable[[Event], None]) -> None:
+        self.quick += len(batch)
+        super().feed_batch(batch, segment, keep)
 
 
 def _both(page: bytes) -> tuple[Digest, Digest]:

@@ -14,6 +14,7 @@ SDKs' breadcrumbs are seconds. A value below 1e12 is taken as seconds.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,25 +113,35 @@ class Normalizer:
         self.count(kind, source if isinstance(source, int) and kind == 3 else None)
         return None
 
-    def feed_quick(self, read: Meta | Custom, segment: int | None = None) -> Event | None:
-        """A Meta or custom event from the page reader's quick path (`page_events`)."""
-        if type(read) is Custom:
-            data = read.data
-            tag, payload = data.tag, data.payload
-            if tag == "breadcrumb":
-                name, readers = payload.category, CRUMB_READERS
-            elif tag == "performanceSpan":
-                name, readers = payload.op, SPAN_READERS
+    def feed_batch(
+        self, batch: Iterable[Meta | Custom], segment: int | None, keep: Callable[[Event], None]
+    ) -> None:
+        """The Meta and custom events of a segment's part, from the page reader's quick path
+        (`page_events`), in order; each event they yield goes to `keep`. The most common
+        custom events go to their quick readers (`quick_custom`), the rest the general way."""
+        crumbs, spans, custom = CRUMB_READERS, SPAN_READERS, self._custom
+        for read in batch:
+            if type(read) is not Custom:
+                event = custom(4, read.timestamp, None, EMPTY, read.data, segment)
             else:
-                name = None
-            if type(name) is str and (reader := readers.get(name)) is not None:
-                try:
-                    return reader(self, payload, read.timestamp, segment)
-                except ValueError:  # data nested too deeply to decode again
-                    self.malformed += 1
-                    return None
-            return self._custom(5, read.timestamp, tag, payload, data, segment)
-        return self._custom(4, read.timestamp, None, EMPTY, read.data, segment)
+                data = read.data
+                tag, payload = data.tag, data.payload
+                if tag == "breadcrumb":
+                    name, readers = payload.category, crumbs
+                elif tag == "performanceSpan":
+                    name, readers = payload.op, spans
+                else:
+                    name = None
+                if type(name) is str and (reader := readers.get(name)) is not None:
+                    try:
+                        event = reader(self, payload, read.timestamp, segment)
+                    except ValueError:  # data nested too deeply to decode again
+                        self.malformed += 1
+                        continue
+                else:
+                    event = custom(5, read.timestamp, tag, payload, data, segment)
+            if event is not None:
+                keep(event)
 
     def _custom(
         self, kind: Any, timestamp: Any, tag: Any, payload: Payload, data: Any, segment: int | None

@@ -11,7 +11,6 @@ Once the digest holds all the events it keeps, an event that it would only count
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -44,16 +43,15 @@ def _click(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> 
     if at is None:
         n.malformed += 1
         return None
+    n.mix["click"] += 1
     if n.past_cap is not None:
-        n.mix["click"] += 1
-        _drop(n.past_cap, CLICK)
+        counts, dropped = n.past_cap
+        counts[CLICK] += 1
+        dropped[CLICK] += 1
         return None
     node = data_of(payload).get("node")
-    n.mix["click"] += 1
     shown = text(node.get("textContent"), 200) if type(node) is dict else ""
-    event = Event(at, CLICK, text(payload.message, 1000), shown)
-    event.segment = segment
-    return event
+    return Event(at, CLICK, text(payload.message, 1000), shown, segment=segment)
 
 
 def _request(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> Event | None:
@@ -67,21 +65,15 @@ def _request(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -
     took = end - start if end is not None and end >= start else None
     code, method = request_fields(payload)
     n.mix["request"] += 1
-    status = request_status(code)
+    status = code if type(code) is int and 0 < code < 1000 else request_status(code)
     kind = request_kind(status, took)
     if n.past_cap is not None and kind is not REQUEST_FAILED:
-        _drop(n.past_cap, kind)
+        counts, dropped = n.past_cap
+        counts[kind] += 1
+        dropped[kind] += 1
         return None
-    event = request_event(start, took, text(payload.description, 2000), method, status, kind)
-    event.segment = segment
-    return event
-
-
-def _drop(past_cap: tuple[Counter[str], Counter[str]], kind: str) -> None:
-    """Count an event of `kind` that the digest would not keep (counts, then drops)."""
-    counts, dropped = past_cap
-    counts[kind] += 1
-    dropped[kind] += 1
+    url = text(payload.description, 2000)
+    return request_event(start, took, url, method, status, kind, segment)
 
 
 def _counted_crumb(name: str) -> Reader:

@@ -77,12 +77,27 @@ def request(start: float, took: float | None, url: str, data: dict[str, Any]) ->
 
 
 def request_event(
-    start: float, took: float | None, url: str, method: Any, status: int | None, kind: str
+    start: float,
+    took: float | None,
+    url: str,
+    method: Any,
+    status: int | None,
+    kind: str,
+    segment: int | None = None,
 ) -> Event:
     """A request's event; `method` as written (an HTTP method, else GET)."""
-    verb = text(method, 10).upper()
-    verb = verb if verb.isascii() and verb.isalpha() else "GET"
-    return Event(start, kind, request_path(url), status=status, took=took, method=verb)
+    verb = _VERBS.get(method) if type(method) is str else None
+    if verb is None:
+        verb = text(method, 10).upper()
+        verb = verb if verb.isascii() and verb.isalpha() else "GET"
+        if type(method) is str and len(_VERBS) < _VERBS_KEPT and len(method) <= 10:
+            _VERBS[method] = verb
+    path = request_path(url)
+    return Event(start, kind, path, status=status, took=took, method=verb, segment=segment)
+
+
+_VERBS: dict[str, str] = {}  # the few methods a recording repeats, as written → as shown
+_VERBS_KEPT = 64
 
 
 def web_vital(start: float, op: str, description: str, data: dict[str, Any]) -> Event:

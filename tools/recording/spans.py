@@ -11,6 +11,7 @@ the mobile converters (sentry-java `DefaultReplayBreadcrumbConverter.kt`, sentry
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,18 +36,18 @@ def request_path(url: str) -> str:
     if url.isascii() and url.isprintable():  # the usual URLs, read as `urlsplit` reads them
         if url[:1] == "/" and url[1:2] != "/":
             return _before_query(url)
-        head = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
-        cut = url.find("/", head)
-        cut = len(url) if cut < 0 else cut
-        for mark in "?#":  # the host ends at the first `/`, `?` or `#`
-            found = url.find(mark, head, cut)
-            cut = found if found >= 0 else cut
-        if head and cut > head and "[" not in url[head:cut] and "]" not in url[head:cut]:
-            return _before_query(url[cut:]) or "/"
+        found = _ABSOLUTE.match(url)
+        if found is not None:
+            return found.group(1) or "/"
     parts = urlsplit(url)
     if parts.scheme in ("http", "https") and parts.netloc:
         return parts.path or "/"
     return _before_query(url)
+
+
+# An absolute http(s) URL whose host (up to the first `/`, `?` or `#`) is not empty and has no
+# brackets (an IPv6 host, left to `urlsplit`); its path, up to the query or the fragment.
+_ABSOLUTE = re.compile(r"https?://[^/?#\[\]]+(?=[/?#]|\Z)([^?#]*)")
 
 
 def _before_query(url: str) -> str:

@@ -11,16 +11,18 @@ Once the digest holds all the events it keeps, an event that it would only count
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from sentry_replays_mcp.tools.recording.kinds import (
     CLICK,
     COUNTED_CATEGORIES,
     COUNTED_OPS,
+    REQUEST,
     REQUEST_FAILED,
     Event,
 )
+from sentry_replays_mcp.tools.recording.page_events import Custom
 from sentry_replays_mcp.tools.recording.payload import Payload, data_of, request_fields
 from sentry_replays_mcp.tools.recording.spans import (
     REQUEST_OPS,
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
     from sentry_replays_mcp.tools.recording.classifier import Normalizer
 
 Reader = Callable[["Normalizer", Payload, Any, "int | None"], "Event | None"]
+Keep = Callable[[Event], None]
+_Request = tuple[float, float | None, Any, int | None, str]  # see `_read_request`
+_OPS = REQUEST_OPS
 
 
 def _click(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> Event | None:
@@ -57,16 +62,11 @@ def _click(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> 
 def _request(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> Event | None:
     """A fetch, XHR or mobile HTTP request span (spans `request`); of its `data`, only the
     status code and the method are decoded."""
-    start = millis(payload.startTimestamp)
-    if start is None:
-        n.malformed += 1
+    found = _read_request(n, payload)
+    if found is None:
         return None
-    end = millis(payload.endTimestamp)
-    took = end - start if end is not None and end >= start else None
-    code, method = request_fields(payload)
     n.mix["request"] += 1
-    status = code if type(code) is int and 0 < code < 1000 else request_status(code)
-    kind = request_kind(status, took)
+    start, took, method, status, kind = found
     if n.past_cap is not None and kind is not REQUEST_FAILED:
         counts, dropped = n.past_cap
         counts[kind] += 1
@@ -74,6 +74,78 @@ def _request(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -
         return None
     url = text(payload.description, 2000)
     return request_event(start, took, url, method, status, kind, segment)
+
+
+def _read_request(n: Normalizer, payload: Payload) -> _Request | None:
+    """A request span's start, duration, method (as written), status and kind; None, counted
+    as malformed, when it has no start. Raises ValueError when its `data` cannot be decoded."""
+    start = millis(payload.startTimestamp)
+    if start is None:
+        n.malformed += 1
+        return None
+    end = millis(payload.endTimestamp)
+    took = end - start if end is not None and end >= start else None
+    code, method = request_fields(payload)
+    status = code if type(code) is int and 0 < code < 1000 else request_status(code)
+    return start, took, method, status, request_kind(status, took)
+
+
+def count_past_cap(n: Normalizer, batch: Iterable[Any], segment: int | None, keep: Keep) -> None:
+    """Events of a segment's part read once the digest keeps no more events but incidents
+    (`Normalizer.past_cap`), in order. A `ui.click` crumb or a successful request, which
+    would only be counted and dropped, is counted in a local number, added to the counts
+    once at the end, when the keys it counts are already there (so only their numbers
+    change, never the order of the counts); everything else goes the usual way
+    (`Normalizer.feed_one`), and each event it yields to `keep`."""
+    assert n.past_cap is not None
+    counts, dropped = n.past_cap
+    mix, one = n.mix, n.feed_one
+    quick_clicks = "click" in mix and CLICK in counts and CLICK in dropped
+    quick_requests = "request" in mix and REQUEST in counts and REQUEST in dropped
+    clicks = requests = plain = 0
+    try:
+        for read in batch:
+            if type(read) is Custom:
+                data = read.data
+                tag, payload = data.tag, data.payload
+                if quick_clicks and tag == "breadcrumb" and payload.category == "ui.click":
+                    if (millis(payload.timestamp) or millis(read.timestamp)) is None:
+                        n.malformed += 1
+                    else:
+                        clicks += 1
+                    continue
+                op = payload.op
+                if quick_requests and tag == "performanceSpan" and type(op) is str and op in _OPS:
+                    try:
+                        found = _read_request(n, payload)
+                    except ValueError:  # data nested too deeply to decode again
+                        n.malformed += 1
+                        continue
+                    if found is None:
+                        continue
+                    requests += 1
+                    kind = found[4]
+                    if kind is REQUEST:
+                        plain += 1
+                        continue
+                    if kind is not REQUEST_FAILED:  # slow: counted and dropped at once
+                        counts[kind] += 1
+                        dropped[kind] += 1
+                        continue
+                    start, took, method, status, kind = found
+                    url = text(payload.description, 2000)
+                    keep(request_event(start, took, url, method, status, kind, segment))
+                    continue
+            event = one(read, segment)
+            if event is not None:
+                keep(event)
+    finally:
+        mix["click"] += clicks
+        counts[CLICK] += clicks
+        dropped[CLICK] += clicks
+        mix["request"] += requests
+        counts[REQUEST] += plain
+        dropped[REQUEST] += plain
 
 
 def _counted_crumb(name: str) -> Reader:

@@ -6,7 +6,8 @@ custom event goes the general way.
 
 Once the digest holds all the events it keeps, an event that it would only count and drop
 (not an incident) is not built: the reader counts it in the digest's counts and drops
-(`Normalizer.past_cap`) and returns None.
+(`Normalizer.past_cap`) and returns None; and the rest of a batch is read by
+`count_past_cap`, which counts clicks and successful requests in local numbers.
 """
 
 from __future__ import annotations
@@ -94,8 +95,8 @@ def count_past_cap(n: Normalizer, batch: Iterable[Any], segment: int | None, kee
     """Events of a segment's part read once the digest keeps no more events but incidents
     (`Normalizer.past_cap`), in order. A `ui.click` crumb or a successful request, which
     would only be counted and dropped, is counted in a local number, added to the counts
-    once at the end, when the keys it counts are already there (so only their numbers
-    change, never the order of the counts); everything else goes the usual way
+    at the end, when the keys it counts are already there (so only their numbers change,
+    never the order of the counts); everything else goes the usual way
     (`Normalizer.feed_one`), and each event it yields to `keep`."""
     assert n.past_cap is not None
     counts, dropped = n.past_cap
@@ -103,49 +104,55 @@ def count_past_cap(n: Normalizer, batch: Iterable[Any], segment: int | None, kee
     quick_clicks = "click" in mix and CLICK in counts and CLICK in dropped
     quick_requests = "request" in mix and REQUEST in counts and REQUEST in dropped
     clicks = requests = plain = 0
+    for read in batch:
+        if type(read) is Custom:
+            data = read.data
+            tag, payload = data.tag, data.payload
+            if quick_clicks and tag == "breadcrumb" and payload.category == "ui.click":
+                if (millis(payload.timestamp) or millis(read.timestamp)) is None:
+                    n.malformed += 1
+                else:
+                    clicks += 1
+                continue
+            op = payload.op
+            if quick_requests and tag == "performanceSpan" and type(op) is str and op in _OPS:
+                read_as = _past_request(n, payload, segment, keep)
+                requests += read_as > 0
+                plain += read_as > 1
+                continue
+        event = one(read, segment)
+        if event is not None:
+            keep(event)
+    mix["click"] += clicks
+    counts[CLICK] += clicks
+    dropped[CLICK] += clicks
+    mix["request"] += requests
+    counts[REQUEST] += plain
+    dropped[REQUEST] += plain
+
+
+def _past_request(n: Normalizer, payload: Payload, segment: int | None, keep: Keep) -> int:
+    """A request span past the cap: 0 when malformed; 2 when successful (the caller counts
+    it); else 1: a slow one counted and dropped here, a failed one (an incident) kept."""
     try:
-        for read in batch:
-            if type(read) is Custom:
-                data = read.data
-                tag, payload = data.tag, data.payload
-                if quick_clicks and tag == "breadcrumb" and payload.category == "ui.click":
-                    if (millis(payload.timestamp) or millis(read.timestamp)) is None:
-                        n.malformed += 1
-                    else:
-                        clicks += 1
-                    continue
-                op = payload.op
-                if quick_requests and tag == "performanceSpan" and type(op) is str and op in _OPS:
-                    try:
-                        found = _read_request(n, payload)
-                    except ValueError:  # data nested too deeply to decode again
-                        n.malformed += 1
-                        continue
-                    if found is None:
-                        continue
-                    requests += 1
-                    kind = found[4]
-                    if kind is REQUEST:
-                        plain += 1
-                        continue
-                    if kind is not REQUEST_FAILED:  # slow: counted and dropped at once
-                        counts[kind] += 1
-                        dropped[kind] += 1
-                        continue
-                    start, took, method, status, kind = found
-                    url = text(payload.description, 2000)
-                    keep(request_event(start, took, url, method, status, kind, segment))
-                    continue
-            event = one(read, segment)
-            if event is not None:
-                keep(event)
-    finally:
-        mix["click"] += clicks
-        counts[CLICK] += clicks
-        dropped[CLICK] += clicks
-        mix["request"] += requests
-        counts[REQUEST] += plain
-        dropped[REQUEST] += plain
+        found = _read_request(n, payload)
+    except ValueError:  # data nested too deeply to decode again
+        n.malformed += 1
+        return 0
+    if found is None:
+        return 0
+    start, took, method, status, kind = found
+    if kind is REQUEST:
+        return 2
+    if kind is REQUEST_FAILED:
+        url = text(payload.description, 2000)
+        keep(request_event(start, took, url, method, status, kind, segment))
+    else:
+        assert n.past_cap is not None
+        counts, dropped = n.past_cap
+        counts[kind] += 1
+        dropped[kind] += 1
+    return 1
 
 
 def _counted_crumb(name: str) -> Reader:

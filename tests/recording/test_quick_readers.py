@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
 from sentry_replays_mcp.tools.recording.digest import KEEP_EVENTS, Digest
 from sentry_replays_mcp.tools.recording.kinds import REQUEST_FAILED, Event
-from sentry_replays_mcp.tools.recording.spans import request_path
+from sentry_replays_mcp.tools.recording.spans import request_event, request_path
 from tests.recording.rrweb import T0, crumb, span
 
 ODD = [None, "x", -5, 0, 0.0, True, {"a": 1}, [1], 1e300, 2**62, -(2**62), "2024-01-01"]
@@ -167,3 +167,13 @@ def test_request_paths_read_quickly_are_those_urlsplit_reads():
     assert len(quick) > 5_000 and sum(url.startswith("http") for url in quick) > 1_000
     for url in urls:
         assert _outcome(request_path, url) == _outcome(_path_by_urlsplit, url), url
+
+
+def test_request_methods_remembered_are_shown_as_when_first_read():
+    """A method's shown form is remembered by its spelling: read again, it is the same."""
+    methods = ["get", "POST", "DELETE1", "ĝet", "ß", "patch" * 3, "", " put", "Options"]
+    for method in methods:
+        shown = method[:10].upper()
+        expected = shown if shown.isascii() and shown.isalpha() else "GET"
+        first, again = (request_event(0.0, None, "/a", method, 200, "request") for _ in "12")
+        assert first.method == again.method == expected, method

@@ -9,11 +9,14 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from sentry_replays_mcp.tools.recording.classifier import Normalizer
 from sentry_replays_mcp.tools.recording.digest import KEEP_EVENTS, Digest
 from sentry_replays_mcp.tools.recording.kinds import REQUEST_FAILED, Event
+from sentry_replays_mcp.tools.recording.spans import request_event, request_path
 from tests.recording.rrweb import T0, crumb, span
 
 ODD = [None, "x", -5, 0, 0.0, True, {"a": 1}, [1], 1e300, 2**62, -(2**62), "2024-01-01"]
@@ -97,9 +100,9 @@ class _Seen(Normalizer):
 
     quick = 0
 
-    def feed_quick(self, read: Any, segment: int | None = None) -> Event | None:
-        self.quick += 1
-        return super().feed_quick(read, segment)
+    def feed_batch(self, batch: Any, segment: int | None, keep: Callable[[Event], None]) -> None:
+        self.quick += len(batch)
+        super().feed_batch(batch, segment, keep)
 
 
 def _both(page: bytes) -> tuple[Digest, Digest]:
@@ -138,3 +141,39 @@ def test_past_the_cap_events_only_counted_are_counted_the_same():
     assert sum(quick.dropped.values()) > 2_000 and len(quick.events) > KEEP_EVENTS
     assert any(e.kind == REQUEST_FAILED and e.at > T0 for e in quick.events)  # past the cap
     _same(quick, general)
+
+
+def _path_by_urlsplit(url: str) -> str:
+    """A request's path as `urlsplit` reads it (the general reading of `request_path`)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return parts.path or "/"
+    return url.split("?", 1)[0].split("#", 1)[0]
+
+
+def _outcome(read: Callable[[str], str], url: str) -> str:
+    try:
+        return read(url)
+    except ValueError:  # an unclosed IPv6 bracket: the event is malformed either way
+        return "(refused)"
+
+
+def test_request_paths_read_quickly_are_those_urlsplit_reads():
+    rng = random.Random(5)
+    pieces = ["https://", "http://", "HTTP://", "//", "/", "?", "#", "[", "]", ":", "@", " "]
+    pieces += ["a", "b.example", "8080", "%2F", "ä", "\t", "x?y#z", "::1", "\\"]
+    urls = URLS + ["".join(rng.choices(pieces, k=rng.randint(0, 8))) for _ in range(20_000)]
+    quick = [url for url in urls if url.isascii() and url.isprintable()]
+    assert len(quick) > 5_000 and sum(url.startswith("http") for url in quick) > 1_000
+    for url in urls:
+        assert _outcome(request_path, url) == _outcome(_path_by_urlsplit, url), url
+
+
+def test_request_methods_remembered_are_shown_as_when_first_read():
+    """A method's shown form is remembered by its spelling: read again, it is the same."""
+    methods = ["get", "POST", "DELETE1", "ĝet", "ß", "patch" * 3, "", " put", "Options"]
+    for method in methods:
+        shown = method[:10].upper()
+        expected = shown if shown.isascii() and shown.isalpha() else "GET"
+        first, again = (request_event(0.0, None, "/a", method, 200, "request") for _ in "12")
+        assert first.method == again.method == expected, method

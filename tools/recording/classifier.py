@@ -14,6 +14,7 @@ SDKs' breadcrumbs are seconds. A value below 1e12 is taken as seconds.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,12 @@ from sentry_replays_mcp.tools.recording.kinds import (
 from sentry_replays_mcp.tools.recording.navigation import PageViews
 from sentry_replays_mcp.tools.recording.page_events import Custom, Meta
 from sentry_replays_mcp.tools.recording.payload import EMPTY, Payload, data_of, payload_of
-from sentry_replays_mcp.tools.recording.quick_custom import CRUMB_READERS, SPAN_READERS
+from sentry_replays_mcp.tools.recording.quick_custom import (
+    CRUMB_READERS,
+    SPAN_READERS,
+    Keep,
+    count_past_cap,
+)
 from sentry_replays_mcp.tools.recording.spans import (
     REQUEST_OPS,
     memory_pressure,
@@ -112,25 +118,44 @@ class Normalizer:
         self.count(kind, source if isinstance(source, int) and kind == 3 else None)
         return None
 
-    def feed_quick(self, read: Meta | Custom, segment: int | None = None) -> Event | None:
-        """A Meta or custom event from the page reader's quick path (`page_events`)."""
-        if type(read) is Custom:
-            data = read.data
-            tag, payload = data.tag, data.payload
-            if tag == "breadcrumb":
-                name, readers = payload.category, CRUMB_READERS
-            elif tag == "performanceSpan":
-                name, readers = payload.op, SPAN_READERS
+    def feed_batch(self, batch: Iterable[Meta | Custom], segment: int | None, keep: Keep) -> None:
+        """The Meta and custom events of a segment's part, from the page reader's quick path
+        (`page_events`), in order; each event they yield goes to `keep`. Once the digest
+        keeps no more events but incidents (`past_cap`), the rest are counted the quick way
+        (`quick_custom.count_past_cap`)."""
+        events = iter(batch)
+        if self.past_cap is None:
+            one = self.feed_one
+            for read in events:
+                event = one(read, segment)
+                if event is not None:
+                    keep(event)
+                    if self.past_cap is not None:
+                        break
             else:
-                name = None
-            if type(name) is str and (reader := readers.get(name)) is not None:
-                try:
-                    return reader(self, payload, read.timestamp, segment)
-                except ValueError:  # data nested too deeply to decode again
-                    self.malformed += 1
-                    return None
-            return self._custom(5, read.timestamp, tag, payload, data, segment)
-        return self._custom(4, read.timestamp, None, EMPTY, read.data, segment)
+                return
+        count_past_cap(self, events, segment, keep)
+
+    def feed_one(self, read: Meta | Custom, segment: int | None) -> Event | None:
+        """A Meta or custom event from the page reader's quick path: the most common custom
+        events go to their quick readers (`quick_custom`), the rest the general way."""
+        if type(read) is not Custom:
+            return self._custom(4, read.timestamp, None, EMPTY, read.data, segment)
+        data = read.data
+        tag, payload = data.tag, data.payload
+        if tag == "breadcrumb":
+            name, readers = payload.category, CRUMB_READERS
+        elif tag == "performanceSpan":
+            name, readers = payload.op, SPAN_READERS
+        else:
+            name = None
+        if type(name) is str and (reader := readers.get(name)) is not None:
+            try:
+                return reader(self, payload, read.timestamp, segment)
+            except ValueError:  # data nested too deeply to decode again
+                self.malformed += 1
+                return None
+        return self._custom(5, read.timestamp, tag, payload, data, segment)
 
     def _custom(
         self, kind: Any, timestamp: Any, tag: Any, payload: Payload, data: Any, segment: int | None

@@ -50,14 +50,11 @@ class Digest:
         paging), is taken over the page's own count."""
         scan = PageScan(page, first_segment)
         scan.batches = True
-        feed, keep = self.normalizer.feed_quick, self.keep
+        feed, keep = self.normalizer.feed_batch, self.keep
         for segment, raw in scan:
             if type(raw) is Batch:  # Meta and custom events decoded on the quick path
                 self.raw_events += len(raw)
-                for read in raw:
-                    event = feed(read, segment)
-                    if event is not None:
-                        keep(event)
+                feed(raw, segment, keep)
             else:
                 self.add(raw, segment)
         for (kind, source), times in scan.tally.items():

@@ -117,8 +117,7 @@ class _Plugin(Quick, tag=6):
 
 _Event = _DomLoaded | _Loaded | _FullSnapshot | _Incremental | Meta | Custom | _Plugin
 QUICK = msgspec.json.Decoder(list[list[_Event]])
-QUICK_KEPT = frozenset({Meta, Custom})
-_DATA_CLASS = attrgetter("data.__class__")  # one C call per event
+_DATA = attrgetter("data")
 # What an event is, by the class of its `data`: (type, incremental source).
 KEY_OF: dict[type, tuple[int, int | None]] = {
     _DomLoadedData: (0, None),
@@ -130,13 +129,13 @@ KEY_OF: dict[type, tuple[int, int | None]] = {
     _PluginData: (6, None),
     **{cls: (3, n) for n, cls in zip(SOURCES, _SOURCE_CLASSES, strict=True)},
 }
+_KEPT_DATA = frozenset({_Href, _Tagged})  # the `data` of Meta and custom events
 
 
-def kinds_of(events: Any) -> Counter[type]:
-    """Decoded events counted by the class of their `data` (see `KEY_OF`), in C."""
-    return Counter(map(_DATA_CLASS, events))
-
-
-def kept(row: list[Any]) -> Any:
-    """The Meta and custom events of a decoded segment, in order (picked in C)."""
-    return compress(row, map(QUICK_KEPT.__contains__, map(type, row)))
+def sorted_out(row: list[Any], counted: Counter[type]) -> Any:
+    """A decoded segment's events counted into `counted` by the class of their `data` (see
+    `KEY_OF`), and its Meta and custom events, in order (an iterator): the classes are
+    listed once, in C, and serve both."""
+    classes = list(map(type, map(_DATA, row)))
+    counted.update(classes)
+    return compress(row, map(_KEPT_DATA.__contains__, classes))

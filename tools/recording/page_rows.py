@@ -18,13 +18,12 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar
-from itertools import chain
 from operator import attrgetter
 from typing import Any
 
 import msgspec
 
-from sentry_replays_mcp.tools.recording.page_events import KEY_OF, QUICK, kept, kinds_of
+from sentry_replays_mcp.tools.recording.page_events import KEY_OF, QUICK, sorted_out
 
 MAX_DECODED_BYTES = 1 << 20  # a type-4/5 event's `data` larger than this is not decoded
 STOP_EVERY = 256  # events between two looks at the stop flag (and two chances for others)
@@ -174,7 +173,8 @@ class RowReader:
         return self._quick_rows(segments)
 
     def _quick_rows(self, segments: list[list[Any]]) -> Iterator[tuple[int, Any]]:
-        counted = kinds_of(segments[0] if len(segments) == 1 else chain.from_iterable(segments))
+        counted: Counter[type] = Counter()
+        picked = [sorted_out(row, counted) for row in segments]
         self.look(sum(counted.values()))
         tally, kept_events = self.tally, 0
         for cls, times in counted.items():
@@ -186,14 +186,14 @@ class RowReader:
         if not kept_events:
             self.segment += len(segments) - 1
             return
-        for index, row in enumerate(segments):
+        for index, (row, events) in enumerate(zip(segments, picked, strict=True)):
             self.segment += 1 if index else 0
             if self.batches:
-                batch = Batch(kept(row))
+                batch = Batch(events)
                 if batch:
                     yield self.segment, batch
             else:
-                for event in kept(row):
+                for event in events:
                     yield self.segment, event
             self.look(len(row))
 

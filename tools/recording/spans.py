@@ -11,6 +11,7 @@ the mobile converters (sentry-java `DefaultReplayBreadcrumbConverter.kt`, sentry
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,18 +36,18 @@ def request_path(url: str) -> str:
     if url.isascii() and url.isprintable():  # the usual URLs, read as `urlsplit` reads them
         if url[:1] == "/" and url[1:2] != "/":
             return _before_query(url)
-        head = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
-        cut = url.find("/", head)
-        cut = len(url) if cut < 0 else cut
-        for mark in "?#":  # the host ends at the first `/`, `?` or `#`
-            found = url.find(mark, head, cut)
-            cut = found if found >= 0 else cut
-        if head and cut > head and "[" not in url[head:cut] and "]" not in url[head:cut]:
-            return _before_query(url[cut:]) or "/"
+        found = _ABSOLUTE.match(url)
+        if found is not None:
+            return found.group(1) or "/"
     parts = urlsplit(url)
     if parts.scheme in ("http", "https") and parts.netloc:
         return parts.path or "/"
     return _before_query(url)
+
+
+# An absolute http(s) URL whose host (up to the first `/`, `?` or `#`) is not empty and has no
+# brackets (an IPv6 host, left to `urlsplit`); its path, up to the query or the fragment.
+_ABSOLUTE = re.compile(r"https?://[^/?#\[\]]+(?=[/?#]|\Z)([^?#]*)")
 
 
 def _before_query(url: str) -> str:
@@ -77,12 +78,27 @@ def request(start: float, took: float | None, url: str, data: dict[str, Any]) ->
 
 
 def request_event(
-    start: float, took: float | None, url: str, method: Any, status: int | None, kind: str
+    start: float,
+    took: float | None,
+    url: str,
+    method: Any,
+    status: int | None,
+    kind: str,
+    segment: int | None = None,
 ) -> Event:
     """A request's event; `method` as written (an HTTP method, else GET)."""
-    verb = text(method, 10).upper()
-    verb = verb if verb.isascii() and verb.isalpha() else "GET"
-    return Event(start, kind, request_path(url), status=status, took=took, method=verb)
+    verb = _VERBS.get(method) if type(method) is str else None
+    if verb is None:
+        verb = text(method, 10).upper()
+        verb = verb if verb.isascii() and verb.isalpha() else "GET"
+        if type(method) is str and len(_VERBS) < _VERBS_KEPT and len(method) <= 10:
+            _VERBS[method] = verb
+    path = request_path(url)
+    return Event(start, kind, path, status=status, took=took, method=verb, segment=segment)
+
+
+_VERBS: dict[str, str] = {}  # the few methods a recording repeats, as written → as shown
+_VERBS_KEPT = 64
 
 
 def web_vital(start: float, op: str, description: str, data: dict[str, Any]) -> Event:

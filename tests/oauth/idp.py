@@ -15,7 +15,7 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +73,9 @@ class IdentityProvider:
     opaque: dict[str, dict[str, Any]] = field(default_factory=dict)  # token -> answer
     hits: Counter[str] = field(default_factory=Counter)  # path -> requests
     up: bool = True  # False: every endpoint answers 503
+    # More endpoints and the metadata naming them (tests/oauth/sign_in.py: the sign-in flow)
+    more_routes: list[Route] = field(default_factory=list)
+    more_metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
     def issuer(self) -> str:
@@ -129,6 +132,7 @@ class IdentityProvider:
             "introspection_endpoint": self.issuer + "/introspect",
             "response_types_supported": ["code"],
             "code_challenge_methods_supported": ["S256"],
+            **self.more_metadata,
         }
 
     def app(self) -> Starlette:
@@ -157,6 +161,7 @@ class IdentityProvider:
                 Route(REALM + "/.well-known/openid-configuration", oidc_metadata),
                 Route(REALM + "/jwks", jwks),
                 Route(REALM + "/introspect", introspect, methods=["POST"]),
+                *self.more_routes,
             ]
         )
 
@@ -170,11 +175,16 @@ class IdentityProvider:
 
 
 @contextmanager
-def running_idp(metadata_style: str = "oauth") -> Iterator[IdentityProvider]:
-    """The identity provider on 127.0.0.1 (a free port), in a thread, stopped on exit."""
+def running_idp(
+    metadata_style: str = "oauth", prepare: Callable[[IdentityProvider], None] | None = None
+) -> Iterator[IdentityProvider]:
+    """The identity provider on 127.0.0.1 (a free port), in a thread, stopped on exit.
+    `prepare` may add endpoints before it serves."""
     idp = IdentityProvider(metadata_style=metadata_style)
     sock = bind("127.0.0.1", 0)
     idp.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    if prepare is not None:
+        prepare(idp)
     server = uvicorn.Server(uvicorn.Config(idp.app(), log_config=None, access_log=False))
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="test-idp", daemon=True

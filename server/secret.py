@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sentry_replays_mcp.server.config import ConfigError
+from sentry_replays_mcp.server.secret_file import read_secret_file
 
 if TYPE_CHECKING:
     from mcp.server.request_state import RequestStateSecurity
 
 MIN_SECRET_BYTES = 32
-MAX_FILE_BYTES = 4096
 GENERATE = 'python -c "import secrets; print(secrets.token_hex(32))"'
 REQUEST_STATE_PURPOSE = b"sentry-replays-mcp/request-state/v1"
 
@@ -31,20 +30,10 @@ def load_secret(from_environment: str | bytes | None, path: str | None) -> bytes
     sentence naming the setting when the file cannot be read or the secret is too short."""
     if path:
         try:
-            with Path(path).open("rb") as file:
-                raw = file.read(MAX_FILE_BYTES + 1)  # never more: the path may be a device
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            raise ConfigError(
-                f"--secret-file {path!r} cannot be read ({reason}): give a readable file "
-                "holding the confirmation secret."
-            ) from None
-        if len(raw) > MAX_FILE_BYTES:
-            raise ConfigError(
-                f"--secret-file {path!r} holds more than {MAX_FILE_BYTES} bytes: give a file "
-                "holding only the confirmation secret."
-            )
-        return _checked(raw.strip(), "--secret-file")
+            raw = read_secret_file(path, "--secret-file", "the confirmation secret")
+        except ValueError as problem:
+            raise ConfigError(str(problem)) from None
+        return _checked(raw, "--secret-file")
     if not from_environment:
         return None
     raw = from_environment if isinstance(from_environment, bytes) else from_environment.encode()

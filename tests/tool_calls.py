@@ -20,6 +20,21 @@ TOOL_NAMES = (
     "count_replays",
 )
 READ_ONLY_TOOL_NAMES = tuple(name for name in TOOL_NAMES if name != "delete_replay")
+# Every tool about one replay, with the other arguments it needs (the replay is added).
+REPLAY_TOOLS = [
+    ("get_replay", {}),
+    ("summarize_replay", {}),
+    ("list_recording_segments", {}),
+    ("get_recording_segment", {"segment_id": 0}),
+    ("list_clicked_nodes", {}),
+    ("list_replay_viewers", {}),
+    ("delete_replay", {}),
+]
+
+
+def replays_in(demo: DemoSentry, slug: str) -> list[str]:
+    """The demo's replays in one project."""
+    return [r.id for r in demo.data.replays if r.project.slug == slug]
 
 
 def valid_calls(demo: DemoSentry, replay: str | None = None) -> dict[str, dict[str, Any]]:

@@ -11,6 +11,8 @@ from typing import Any
 import anyio
 import httpx2
 
+from sentry_replays_mcp.tools.api.transport import read_capped
+
 TIMEOUT = httpx2.Timeout(10.0, connect=5.0)  # each step
 TOTAL_SECONDS = 15.0  # the whole exchange, so that a slow drip cannot hold a request
 MAX_DOCUMENT_BYTES = 512 * 1024  # a JWKS with many keys stays far below
@@ -26,18 +28,6 @@ def _tls() -> ssl.SSLContext:
 
 class FetchError(Exception):
     """The document could not be read: one sentence, naming the URL (never a credential)."""
-
-
-async def _read_capped(response: httpx2.Response, cap: int) -> bytes | None:
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
-        return None
-    body = bytearray()
-    async for chunk in response.aiter_bytes():
-        if len(body) + len(chunk) > cap:
-            return None
-        body += chunk
-    return bytes(body)
 
 
 async def fetch_json(
@@ -62,7 +52,7 @@ async def fetch_json(
                 async with client.stream(method, url, data=form, auth=auth) as response:
                     if response.status_code != 200:
                         raise FetchError(f"{url} answered HTTP {response.status_code}.")
-                    raw = await _read_capped(response, MAX_DOCUMENT_BYTES)
+                    raw = await read_capped(response, MAX_DOCUMENT_BYTES)
         except (httpx2.HTTPError, TimeoutError) as error:
             raise FetchError(f"{url} could not be reached ({type(error).__name__}).") from None
     if raw is None:

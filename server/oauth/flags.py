@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from sentry_replays_mcp.server.secret_file import read_secret_file
 
 from . import OAuthSettings
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-MAX_SECRET_FILE_BYTES = 4096
 OAUTH_ENVIRONMENT = (
     "MCP_OAUTH_ISSUER",
     "MCP_OAUTH_AUDIENCE",
@@ -138,20 +138,7 @@ def _audience(given: str | None, values: Mapping[str, Any]) -> str:
 def _secret(from_environment: str | None, path: str | None) -> str | None:
     if not path:
         return from_environment.strip() if from_environment else None
-    try:
-        with Path(path).open("rb") as file:
-            raw = file.read(MAX_SECRET_FILE_BYTES + 1)  # never more: the path may be a device
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise ValueError(
-            f"--oauth-client-secret-file {path!r} cannot be read ({reason}): give a readable "
-            "file holding the introspection client secret."
-        ) from None
-    if len(raw) > MAX_SECRET_FILE_BYTES:
-        raise ValueError(
-            f"--oauth-client-secret-file {path!r} holds more than {MAX_SECRET_FILE_BYTES} bytes: "
-            "give a file holding only the introspection client secret."
-        )
+    raw = read_secret_file(path, "--oauth-client-secret-file", "the introspection client secret")
     try:
         return raw.decode().strip() or None
     except UnicodeDecodeError:

@@ -33,6 +33,17 @@ from tests.tool_calls import READ_ONLY_TOOL_NAMES, TOOL_NAMES
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 15.0
+# A client's first request over raw HTTP, for the tests that speak the protocol themselves.
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-11-25",
+        "capabilities": {},
+        "clientInfo": {"name": "raw-http", "version": "0"},
+    },
+}
 ANNOUNCE = re.compile(r"sentry-replays-mcp: serving (\S+) at (http://\S+)")
 # Variables of the developer's shell that would change what the server does: all it reads.
 SCRUBBED_ENV = ENVIRONMENT

@@ -24,6 +24,7 @@ from tests.conftest import text_of
 from tests.e2e.program import (
     ALL_TOOLS,
     GRACEFUL_EXIT_CODES,
+    INITIALIZE,
     ROOT,
     Running,
     run_and_wait,
@@ -40,16 +41,6 @@ TOKEN = "e2e-caller-token-0123456789abcdef"
 FOREIGN_HOST = "evil.example.com"
 FOREIGN_ORIGIN = "http://evil.example.com"
 GRACEFUL_SECONDS = 5  # server/http.py: in-flight calls get this long after a signal
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "e2e-raw", "version": "0"},
-    },
-}
 MCP_HEADERS = {"Accept": "application/json, text/event-stream"}
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from sentry_replays_mcp.server.demo import DemoSentry
 from sentry_replays_mcp.server.oauth import OAuthSettings
 from sentry_replays_mcp.server.oauth.verifier import IssuerVerifier
 from tests.oauth.idp import CLIENT_ID, CLIENT_SECRET, IdentityProvider, running_idp
@@ -53,6 +54,14 @@ def verifier_for(
 def verifier(idp: IdentityProvider, clock: Clock) -> IssuerVerifier:
     idp.up = True
     return verifier_for(idp, clock)
+
+
+@pytest.fixture
+def sentry(sentry_demo: DemoSentry) -> Iterator[DemoSentry]:
+    """The demo Sentry with its data and request log as new, before and after the test."""
+    sentry_demo.reset()
+    yield sentry_demo
+    sentry_demo.reset()
 
 
 @pytest.fixture

@@ -12,21 +12,11 @@ from mcp import Client
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 
-from tests.e2e.program import Running, running_server
+from tests.e2e.program import INITIALIZE, Running, running_server
 from tests.oauth.conftest import AUDIENCE
 from tests.oauth.idp import CLIENT_ID, CLIENT_SECRET, IdentityProvider
 
 METADATA_URL = "https://replays.example.com/.well-known/oauth-protected-resource/mcp"
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-11-25",
-        "capabilities": {},
-        "clientInfo": {"name": "oauth-test", "version": "1"},
-    },
-}
 MCP_HEADERS = {
     "Accept": "application/json, text/event-stream",
     "MCP-Protocol-Version": "2025-11-25",

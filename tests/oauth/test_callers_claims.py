@@ -24,7 +24,7 @@ from tests.oauth.test_callers_setup import (
     access,
     signed_in,
 )
-from tests.tool_calls import READ_ONLY_TOOL_NAMES, valid_calls
+from tests.tool_calls import READ_ONLY_TOOL_NAMES, REPLAY_TOOLS, replays_in, valid_calls
 
 pytestmark = pytest.mark.anyio
 ADMIN_ID = "4505321087340544"
@@ -37,26 +37,6 @@ REPLAY_TEMPLATE = ResourceTemplateReference(
     type="ref/resource", uri="sentry-replay://{organization}/{replay_id}"
 )
 OUTSIDE = "outside this caller's scope"
-REPLAY_TOOLS = [
-    ("get_replay", {}),
-    ("summarize_replay", {}),
-    ("list_recording_segments", {}),
-    ("get_recording_segment", {"segment_id": 0}),
-    ("list_clicked_nodes", {}),
-    ("list_replay_viewers", {}),
-    ("delete_replay", {}),
-]
-
-
-@pytest.fixture
-def sentry(sentry_demo: DemoSentry) -> Any:
-    sentry_demo.reset()
-    yield sentry_demo
-    sentry_demo.reset()
-
-
-def replays_in(demo: DemoSentry, slug: str) -> list[str]:
-    return [r.id for r in demo.data.replays if r.project.slug == slug]
 
 
 def asked_projects(demo: DemoSentry, ending: str) -> list[list[str]]:

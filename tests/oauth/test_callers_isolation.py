@@ -13,7 +13,6 @@ import pytest
 from mcp import MCPError
 from mcp.types import ResourceTemplateReference
 
-from sentry_replays_mcp.server.demo import DemoSentry
 from tests.oauth.test_callers_setup import (
     CHECKOUT_ID,
     READ,
@@ -22,6 +21,7 @@ from tests.oauth.test_callers_setup import (
     access,
     signed_in,
 )
+from tests.tool_calls import replays_in
 
 pytestmark = pytest.mark.anyio
 CHECKOUT_USER = access("checkout-dev", READ, projects=["checkout"])
@@ -32,17 +32,6 @@ REPLAY_TEMPLATE = ResourceTemplateReference(
     type="ref/resource", uri="sentry-replay://{organization}/{replay_id}"
 )
 ROUNDS = 4
-
-
-@pytest.fixture
-def sentry(sentry_demo: DemoSentry) -> Any:
-    sentry_demo.reset()
-    yield sentry_demo
-    sentry_demo.reset()
-
-
-def replays_in(demo: DemoSentry, slug: str) -> list[str]:
-    return [r.id for r in demo.data.replays if r.project.slug == slug]
 
 
 @pytest.mark.parametrize("stateless", [False, True])

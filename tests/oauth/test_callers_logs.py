@@ -6,12 +6,10 @@ OAuth the caller is `local`."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import pytest
 from mcp import Client
 
-from sentry_replays_mcp.server.demo import DemoSentry
 from sentry_replays_mcp.server.oauth.callers import NAME_LIMIT
 from tests.conftest import build_for, text_of
 from tests.oauth.test_callers_setup import (
@@ -28,13 +26,6 @@ DELETER = access("alice@example.com", READ_DELETE)
 HOSTILE = access("eve\n2026-11-30 INFO forged: admin calls x\x1b[31m" + "z" * 300, READ)
 NO_SUBJECT = access("ignored", READ).model_copy(update={"subject": None})
 TOKENS = FixedTokens(DELETER, HOSTILE, NO_SUBJECT)
-
-
-@pytest.fixture
-def sentry(sentry_demo: DemoSentry) -> Any:
-    sentry_demo.reset()
-    yield sentry_demo
-    sentry_demo.reset()
 
 
 def ours(caplog: pytest.LogCaptureFixture) -> list[str]:

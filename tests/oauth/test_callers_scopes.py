@@ -10,7 +10,6 @@ import anyio
 import pytest
 
 from sentry_replays_mcp.server.app import READ_ONLY_REFUSAL
-from sentry_replays_mcp.server.demo import DemoSentry
 from tests.conftest import text_of
 from tests.oauth.test_callers_setup import (
     AUDIENCE,
@@ -29,13 +28,6 @@ DELETER = access("deleter", READ_DELETE)
 NO_READ = access("stranger", ["profile"])
 TOKENS = FixedTokens(READER, DELETER, NO_READ)
 ERAS = ["auto", "legacy"]
-
-
-@pytest.fixture
-def sentry(sentry_demo: DemoSentry) -> Any:
-    sentry_demo.reset()
-    yield sentry_demo
-    sentry_demo.reset()
 
 
 async def listed(client: Any) -> list[str]:

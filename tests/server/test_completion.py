@@ -18,7 +18,7 @@ from mcp.types import PromptReference, ResourceTemplateReference
 from sentry_replays_mcp.server.app import build_server
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.demo import DemoSentry
-from tests.e2e.program import Running, running_server
+from tests.e2e.program import INITIALIZE, Running, running_server
 from tests.server.features_setup import ERAS, server_for, upstream
 
 pytestmark = pytest.mark.anyio
@@ -151,16 +151,6 @@ def answer_of(response: httpx2.Response) -> dict[str, Any]:
 
 
 async def test_completion_over_raw_streamable_http(http_server: Running):
-    initialize = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-11-25",
-            "capabilities": {},
-            "clientInfo": {"name": "raw", "version": "0"},
-        },
-    }
     complete = {
         "jsonrpc": "2.0",
         "id": 2,
@@ -172,7 +162,7 @@ async def test_completion_over_raw_streamable_http(http_server: Running):
     }
     with anyio.fail_after(30):
         async with httpx2.AsyncClient(timeout=20) as http:
-            started = await http.post(http_server.endpoint, json=initialize, headers=HEADERS)
+            started = await http.post(http_server.endpoint, json=INITIALIZE, headers=HEADERS)
             assert started.status_code == 200
             capabilities = answer_of(started)["result"]["capabilities"]
             assert "completions" in capabilities and "prompts" in capabilities

@@ -16,19 +16,14 @@ from mcp import Client
 
 from sentry_replays_mcp.server.demo import DemoSentry
 from tests.conftest import build_for, text_of
+from tests.tool_calls import REPLAY_TOOLS as EVERY_REPLAY_TOOL
 
 pytestmark = pytest.mark.anyio
 WEB_FRONTEND = "4505321021243392"
 CHECKOUT = "4505321021243393"
 OUTSIDE = "outside this server's scope"
 REPLAY_TOOLS = [
-    ("get_replay", {}),
-    ("summarize_replay", {}),
-    ("list_recording_segments", {}),
-    ("get_recording_segment", {"segment_id": 0}),
-    ("list_clicked_nodes", {}),
-    ("list_replay_viewers", {}),
-    ("delete_replay", {}),
+    *EVERY_REPLAY_TOOL,
     ("delete_replay", {"confirm": "6a1f3c2e-9b0d-51c2e3f4-4e5f6a7b8c9d"}),
 ]
 

@@ -163,7 +163,7 @@ class Transport:
                     request = self._http.build_request(method, path, params=list(params))
                     response = await self._http.send(request, stream=True)
                     try:
-                        raw = await _read_capped(response, cap)
+                        raw = await read_capped(response, cap)
                     finally:
                         await response.aclose()
             except _NOT_SENT as exc:
@@ -205,7 +205,7 @@ def _type(response: httpx2.Response) -> str:
     return response.headers.get("content-type", "")
 
 
-async def _read_capped(response: httpx2.Response, cap: int) -> bytearray | None:
+async def read_capped(response: httpx2.Response, cap: int) -> bytearray | None:
     """The body, or None when it is larger than `cap` bytes."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:

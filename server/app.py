@@ -19,7 +19,7 @@ from sentry_replays_mcp.server.client_logs import enable_client_logs
 from sentry_replays_mcp.server.config import Settings
 from sentry_replays_mcp.server.features import FeatureServer, install
 from sentry_replays_mcp.server.oauth import DELETE_SCOPE
-from sentry_replays_mcp.server.oauth.callers import Callers, current_caller, current_identity
+from sentry_replays_mcp.server.oauth.callers import Callers, current_caller
 from sentry_replays_mcp.server.oauth.wiring import oauth_options
 from sentry_replays_mcp.server.secret import request_state_security
 from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
@@ -100,10 +100,7 @@ class SharedState:
             scopes=Scopes(settings.allowed_orgs, settings.allowed_projects),
             codes=self._codes,
             recent=self._recent(),
-            # Signed-in callers: the allow-lists and the name of the current call's caller
-            narrow=self._callers.narrow if self._callers and self._callers.narrows else None,
-            caller=current_caller if self._callers else None,
-            identity=current_identity if self._callers else None,
+            callers=self._callers,  # signed-in callers: their lists, names and identities
         )
 
     def _sentry_client(self) -> SentryClient:

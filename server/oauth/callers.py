@@ -178,9 +178,18 @@ class Callers:
             projects = _valid(claim_values(claims, self._oauth.projects_claim), ids.project)
         return orgs, projects
 
+    def name(self) -> str:
+        return current_caller()
+
+    def identity(self) -> str:
+        return current_identity()
+
     def narrow(self, server: Scopes) -> Scopes:
         """The server's allow-lists narrowed for the current caller; raises `OutsideScope`
-        (one sentence naming the claim) when the caller may reach nothing."""
+        (one sentence naming the claim) when the caller may reach nothing. Without a claim
+        to read, the server's own."""
+        if not self.narrows:
+            return server
         lists = self.lists_of(get_access_token())
         kept = self._kept.get(lists)
         if kept is not None and kept[0] is server:

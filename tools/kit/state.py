@@ -10,7 +10,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sentry_replays_mcp.tools.api import ids
 from sentry_replays_mcp.tools.kit.confirm import ConfirmationCodes
@@ -58,15 +58,30 @@ class RecentReplays:
         self._entries.pop((organization, replay_id), None)
 
 
+class CallerRules(Protocol):
+    """What the server knows of the current call's signed-in caller (server/oauth/callers.py)."""
+
+    def narrow(self, scopes: Scopes) -> Scopes:
+        """The server's allow-lists narrowed for the caller (`BadInput` when it reaches
+        nothing)."""
+        ...
+
+    def name(self) -> str:
+        """The caller as the logs name it."""
+        ...
+
+    def identity(self) -> str:
+        """The caller whole: what a confirmation code is issued to."""
+        ...
+
+
 class ToolState:
     """The shared Sentry client, made on first use (so that start-up does not pay for it),
     the defaults the tools fall back on, and the clock that "5m ago" is counted from.
 
     One state serves every caller of the process. When callers sign in, the server installs
-    `narrow` (the server's allow-lists narrowed for the current caller, read from the call's
-    own context), `caller` (who the current caller is, for the logs) and `identity` (the
-    caller whole, which confirmation codes are bound to): `scopes` is then the
-    current caller's, worked out per call and never stored here."""
+    its `CallerRules`, read from the current call's own context: `scopes` is then the current
+    caller's, worked out per call and never stored here."""
 
     def __init__(
         self,
@@ -78,15 +93,11 @@ class ToolState:
         scopes: Scopes | None = None,
         codes: ConfirmationCodes | None = None,
         recent: RecentReplays | None = None,
-        narrow: Callable[[Scopes], Scopes] | None = None,
-        caller: Callable[[], str] | None = None,
-        identity: Callable[[], str] | None = None,
+        callers: CallerRules | None = None,
     ) -> None:
         self._connect = connect
         self._scopes = scopes or Scopes()
-        self._narrow = narrow
-        self._caller = caller
-        self._identity = identity
+        self._callers = callers
         self._client: SentryClient | None = None
         self.organization = organization
         self.project = project
@@ -102,16 +113,16 @@ class ToolState:
     def scopes(self) -> Scopes:
         """The allow-lists for the current call (raises `BadInput` when its caller may reach
         nothing)."""
-        return self._scopes if self._narrow is None else self._narrow(self._scopes)
+        return self._scopes if self._callers is None else self._callers.narrow(self._scopes)
 
     def caller(self) -> str:
         """Who makes the current call, as the logs name it."""
-        return LOCAL if self._caller is None else self._caller()
+        return LOCAL if self._callers is None else self._callers.name()
 
     def identity(self) -> str:
         """The current caller whole, for what is issued to it ("" when callers do not sign
         in): a confirmation code confirms a deletion for the caller it was issued to."""
-        return "" if self._identity is None else self._identity()
+        return "" if self._callers is None else self._callers.identity()
 
     @property
     def client(self) -> SentryClient:

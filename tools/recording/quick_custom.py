@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 Reader = Callable[["Normalizer", Payload, Any, "int | None"], "Event | None"]
 Keep = Callable[[Event], None]
 _Request = tuple[float, float | None, Any, int | None, str]  # see `_read_request`
-_OPS = REQUEST_OPS
 
 
 def _click(n: Normalizer, payload: Payload, outer: Any, segment: int | None) -> Event | None:
@@ -115,7 +114,8 @@ def count_past_cap(n: Normalizer, batch: Iterable[Any], segment: int | None, kee
                     clicks += 1
                 continue
             op = payload.op
-            if quick_requests and tag == "performanceSpan" and type(op) is str and op in _OPS:
+            is_request = tag == "performanceSpan" and type(op) is str and op in REQUEST_OPS
+            if quick_requests and is_request:
                 read_as = _past_request(n, payload, segment, keep)
                 requests += read_as > 0
                 plain += read_as > 1

@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,11 @@ def chromium_flags(profile: Path, width: int, height: int) -> list[str]:
         "--disable-dev-shm-usage",
         "--metrics-recording-only",
         "--mute-audio",
-        "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication",
+        # Sandboxed frames stay in their page's process (the web sees no difference: origins,
+        # sandbox flags and policies are the same), so that every frame's first requests and
+        # messages are recorded from the page's own session, which listens before it loads.
+        "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,"
+        "IsolateSandboxedIframes",
         # No name resolves except the loopback address: nothing can leave the machine.
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         "--no-proxy-server",
@@ -101,7 +105,9 @@ class Record:
     def csp_violations(self) -> list[str]:
         """Console/log lines that report a Content Security Policy violation, and CSP issues."""
         lines = [t for t in self.messages() if "Content Security Policy" in t]
-        lines += [json.dumps(i) for i in self.issues if "ContentSecurityPolicy" in i.get("code", "")]
+        lines += [
+            json.dumps(i) for i in self.issues if "ContentSecurityPolicy" in i.get("code", "")
+        ]
         return lines
 
 
@@ -117,6 +123,8 @@ class Browser:
         self._next_id = 0
         self._answers: dict[int, dict[str, Any]] = {}
         self._contexts: dict[tuple[str | None, int], Context] = {}
+        # attached targets: (parent session, type, target id, own session)
+        self._children: list[tuple[str | None, str, str, str]] = []
         self._closed = False
         self.record = Record()
         self.events: list[dict[str, Any]] = []
@@ -163,7 +171,9 @@ class Browser:
             self.events.append(message)
             self._changed.notify_all()
 
-    def post(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> int:
+    def post(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> int:
         """Send a command without waiting for its answer (used from the reader thread)."""
         with self._changed:
             self._next_id += 1
@@ -189,7 +199,9 @@ class Browser:
             )
             answer = self._answers.pop(ident, None)
         if not got or answer is None:
-            raise BrowserError(f"{method}: no answer within {timeout}s (browser gone: {self._closed})")
+            raise BrowserError(
+                f"{method}: no answer within {timeout}s (browser gone: {self._closed})"
+            )
         if "error" in answer:
             raise BrowserError(f"{method}: {answer['error'].get('message')}")
         return dict(answer.get("result", {}))
@@ -197,7 +209,9 @@ class Browser:
     def wait_for(self, condition: Callable[[], bool], timeout: float = COMMAND_TIMEOUT) -> bool:
         """Wait (bounded) until `condition()` holds, looking again at every browser message."""
         with self._changed:
-            return self._changed.wait_for(lambda: condition() or self._closed, timeout) and condition()
+            return (
+                self._changed.wait_for(lambda: condition() or self._closed, timeout) and condition()
+            )
 
     # -- events -----------------------------------------------------------------------------
 
@@ -205,6 +219,11 @@ class Browser:
         method, params = message.get("method", ""), message.get("params", {})
         session = message.get("sessionId")
         if method == "Target.attachedToTarget":
+            info = params["targetInfo"]
+            with self._changed:
+                self._children.append(
+                    (session, info.get("type", ""), info["targetId"], params["sessionId"])
+                )
             self._prepare(params["sessionId"], resume=True)
         elif method == "Runtime.executionContextCreated":
             ctx, aux = params["context"], params["context"].get("auxData", {})
@@ -271,6 +290,44 @@ class Browser:
         with self._changed:
             found = [c.frame for c in self._contexts.values() if c.default]
         return sorted(set(found), key=lambda f: f != self.page_frame)
+
+    def session_of(self, frame: str) -> str | None:
+        """The session that holds `frame`: the page's, an out-of-process frame's own, or the
+        one where the frame has an execution context."""
+        if frame == self.page_frame:
+            return self.page_session
+        with self._changed:
+            for _, _, target, own in self._children:
+                if target == frame:
+                    return own
+            for ctx in self._contexts.values():
+                if ctx.frame == frame:
+                    return ctx.session
+        raise BrowserError(f"unknown frame {frame!r}")
+
+    def child_frames(self, parent: str | None = None) -> list[str]:
+        """The ids of `parent`'s (default: the page's) child frames: in its process (from the
+        frame tree) or out of process (attached frame targets: their target id is the frame id)."""
+        parent = parent or self.page_frame
+        session = self.session_of(parent)
+        nodes = [self.send("Page.getFrameTree", session=session)["frameTree"]]
+        found: list[str] = []
+        for _ in range(10_000):  # bounded walk of the tree
+            if not nodes:
+                break
+            node = nodes.pop()
+            children = node.get("childFrames", [])
+            if node["frame"]["id"] == parent:
+                found = [child["frame"]["id"] for child in children]
+                break
+            nodes.extend(children)
+        root = parent == self.page_frame or any(t == parent for *_, t, _ in self._children)
+        if root:
+            with self._changed:
+                found += [
+                    t for s, kind, t, _ in self._children if s == session and kind == "iframe"
+                ]
+        return found
 
     def context_of(self, frame: str) -> Context | None:
         with self._changed:
@@ -339,10 +396,8 @@ class Browser:
             self._proc.kill()
             self._proc.wait(timeout=10)
         for fd in (self._write_fd, self._read_fd):
-            try:
+            with suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self._reader.join(timeout=5)
 
 
@@ -367,7 +422,9 @@ def launch(binary: str, width: int = 1280, height: int = 800) -> Iterator[Browse
     try:
         started = time.monotonic()
         version = browser.send("Browser.getVersion", timeout=START_TIMEOUT)
-        assert version.get("product"), f"no browser answered within {time.monotonic() - started:.0f}s"
+        assert version.get("product"), (
+            f"no browser answered within {time.monotonic() - started:.0f}s"
+        )
         yield browser
     finally:
         browser.close()

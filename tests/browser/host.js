@@ -26,6 +26,12 @@ const query = new URLSearchParams(location.search);
 const theme = query.get("theme") === "dark" ? "dark" : "light";
 const width = Number(query.get("width") || 1200);
 const maxHeight = Number(query.get("maxHeight") || 2000);
+// "proxy" (the specification's way for web hosts): the view runs inside a sandbox proxy on
+// another origin, in an iframe with allow-scripts and allow-same-origin. "direct": the view's
+// HTML straight in an iframe with allow-scripts only (an opaque origin).
+const sandboxOrigin = query.get("sandbox");
+const isolation = sandboxOrigin ? "proxy" : "direct";
+const VIEW_SANDBOX = "allow-scripts allow-same-origin";
 
 // What the tests read: the state of the conversation with the view.
 const host = window.host = {
@@ -71,7 +77,7 @@ let tools = [];
 
 function post(message) {
   host.sent.push(message);
-  frame.contentWindow.postMessage(message, "*");
+  frame.contentWindow.postMessage(message, isolation === "proxy" ? sandboxOrigin : "*");
 }
 
 function answer(id, result) { post({ jsonrpc: "2.0", id, result }); }
@@ -164,20 +170,30 @@ async function main() {
   host.resource = { uri: content.uri, mimeType: content.mimeType };
   if (content.mimeType !== "text/html;profile=mcp-app") throw new Error(`unexpected mimeType ${content.mimeType}`);
 
+  const html = withCsp(resourceText(content));
   frame = document.createElement("iframe");
   frame.id = "view";
   frame.title = "replay view";
-  frame.setAttribute("sandbox", "allow-scripts");
   frame.style.width = `${width}px`;
+  host.isolation = isolation;
   window.addEventListener("message", (event) => {
     if (!frame || event.source !== frame.contentWindow) return;
+    if (isolation === "proxy" && event.origin !== sandboxOrigin) return;
     const message = event.data;
     if (!message || message.jsonrpc !== "2.0") return;
     host.received.push(message);
-    if (message.method && message.id !== undefined) onRequest(message);
+    if (message.method === "ui/notifications/sandbox-proxy-ready") {
+      post({ jsonrpc: "2.0", method: "ui/notifications/sandbox-resource-ready", params: { html, sandbox: VIEW_SANDBOX } });
+    } else if (message.method && message.id !== undefined) onRequest(message);
     else if (message.method) onNotification(message, toolInput, toolResult);
   });
-  frame.srcdoc = withCsp(resourceText(content));
+  if (isolation === "proxy") {
+    frame.setAttribute("sandbox", VIEW_SANDBOX);
+    frame.src = `${sandboxOrigin}/sandbox.html`;
+  } else {
+    frame.setAttribute("sandbox", "allow-scripts");
+    frame.srcdoc = html;
+  }
   document.getElementById("stage").appendChild(frame);
   status("view loading");
 }

@@ -15,12 +15,8 @@ from typing import Any
 
 from mcp.types import CallToolResult
 
-from sentry_replays_mcp.tools.recording.player_events import (
-    MAX_NODE_DEPTH,
-    MAX_PAGE_BYTES,
-    inert_css,
-    player_page,
-)
+from sentry_replays_mcp.tools.recording.player_events import MAX_PAGE_BYTES, PlayerPage, player_page
+from sentry_replays_mcp.tools.recording.player_inert import MAX_NODE_DEPTH, inert_css
 from tests.recording.rrweb import T0, crumb
 
 LOADING_WORDS = ("https://", "http://", "//cdn", "@import")
@@ -82,16 +78,21 @@ def page_of(*segments: list[Any]) -> bytes:
     return json.dumps(list(segments)).encode()
 
 
+def played(read: PlayerPage) -> list[list[Any]]:
+    """Each segment's events as the player gets them."""
+    return [json.loads(segment) for segment in read.segments]
+
+
 def test_nothing_that_would_load_is_left_and_the_rest_is_as_recorded():
     meta = {"type": 4, "timestamp": T0, "data": {"href": "https://shop.example/", "width": 1280}}
     moves = {"type": 3, "timestamp": T0 + 50, "data": {"source": 1, "positions": []}}
     read = player_page(page_of([meta, snapshot(T0 + 1), moves], [mutation(T0 + 900)]), 0)
     assert read.problem is None and read.events == 4 and read.left_out == 0
-    first, second = read.segments
+    first, second = played(read)
     kept_meta, shot, kept_moves = first
     assert kept_meta == meta and kept_moves == moves  # only the meta's own href is not loaded
-    played = json.dumps([shot, *second])
-    assert not any(word in played for word in LOADING_WORDS), played
+    replayed = json.dumps([shot, *second])
+    assert not any(word in replayed for word in LOADING_WORDS), replayed
     body = shot["data"]["node"]["childNodes"][0]["childNodes"][1]
     assert [node["tagName"] for node in body["childNodes"]] == [
         "img",
@@ -111,7 +112,7 @@ def test_custom_events_and_rows_that_are_not_events_are_left_out():
     click = crumb(T0 + 10, "ui.click", message="button#pay")
     read = player_page(page_of([click, {}, "x", 5, snapshot(T0)], []), 3)
     assert read.left_out == 4 and read.events == 1
-    assert read.segments[1] == []  # a lost segment stays a segment: positions keep their meaning
+    assert played(read)[1] == []  # a lost segment stays a segment: positions keep their meaning
 
 
 def test_css_urls_of_every_quoting_are_blanked():
@@ -131,9 +132,10 @@ def nested_snapshot(levels: int) -> bytes:
 def test_a_dom_deeper_than_the_player_takes_is_cut_and_the_answer_still_serialises():
     read = player_page(nested_snapshot(300), 0)  # 600 levels of JSON
     assert read.problem is None and read.pruned == 1 and read.events == 1
-    result = CallToolResult(content=[], structured_content={"events": read.segments[0]})
+    (events,) = played(read)
+    result = CallToolResult(content=[], structured_content={"events": events})
     assert result.model_dump_json(by_alias=True)  # pydantic stops at about 250 levels
-    depth, walk = 0, read.segments[0][0]["data"]["node"]
+    depth, walk = 0, events[0]["data"]["node"]
     while walk["childNodes"]:
         depth, walk = depth + 1, walk["childNodes"][0]
     assert depth == MAX_NODE_DEPTH
@@ -147,13 +149,49 @@ def test_a_dom_too_deep_to_decode_is_one_sentence():
     )
 
 
-def test_an_event_nested_deep_outside_the_dom_is_left_out():
+def test_an_event_nested_deep_outside_the_dom_is_passed_as_text():
+    """Pointer moves and the like go to the player as recorded, inside one JSON text: however
+    deep a crafted one nests, the answer is a string and serialises."""
     deep: Any = []
     for _ in range(300):
         deep = [deep]
     event = {"type": 3, "timestamp": T0, "data": {"source": 1, "positions": deep}}
     read = player_page(page_of([event, snapshot(T0)]), 0)
-    assert read.events == 1 and read.left_out == 1
+    assert read.events == 2 and read.left_out == 0
+    text = read.segments[0].decode()
+    assert CallToolResult(content=[], structured_content={"events_json": text}).model_dump_json()
+
+
+def test_canvas_drawing_and_fonts_are_left_out_and_style_changes_made_inert():
+    """rrweb's IncrementalSource: CanvasMutation (9) can name images and Font (10) loads its
+    source, so both are left out; StyleSheetRule (8), StyleDeclaration (13) and
+    AdoptedStyleSheet (15) play with their url(…) blanked (rrweb-io/rrweb
+    packages/types/src/index.ts, packages/rrweb/src/replay/index.ts)."""
+    canvas = {"type": 3, "timestamp": T0, "data": {"source": 9, "id": 4, "commands": []}}
+    font = {"type": 3, "timestamp": T0, "data": {"source": 10, "fontSource": "url(https://f/x)"}}
+    rule = {"source": 8, "id": 5, "adds": [{"rule": "a{background:url(https://x/y.png)}"}]}
+    declared = {"source": 13, "id": 5, "index": [0], "set": {"property": "b", "value": "url(z)"}}
+    adopted = {
+        "source": 15,
+        "id": 1,
+        "styles": [{"styleId": 1, "rules": [{"rule": "@import 'q';"}]}],
+    }
+    changes = [{"type": 3, "timestamp": T0, "data": d} for d in (rule, declared, adopted)]
+    read = player_page(page_of([canvas, font, *changes]), 0)
+    assert read.left_out == 2 and read.events == 3
+    (kept,) = played(read)
+    assert [e["data"]["source"] for e in kept] == [8, 13, 15]
+    assert kept[0]["data"]["adds"][0]["rule"] == "a{background:none}"
+    assert kept[1]["data"]["set"] == {"property": "b", "value": "none"}
+    assert kept[2]["data"]["styles"][0]["rules"][0]["rule"] == ""
+
+
+def test_a_page_of_rows_too_small_to_be_events_is_not_read():
+    read = player_page(b"[[" + b",".join([b"{}"] * 50_000) + b"]]", 2)
+    assert read.problem == (
+        "The recording page from segment 2 is made of rows too small to be recorded events; "
+        "the player stops before it."
+    )
 
 
 def test_malformed_and_oversized_pages_are_one_sentence():

@@ -29,7 +29,7 @@ MAX_PAGE_BYTES = 16 * MB
 # Every row decodes into an object of ~50 bytes, however small the row: a page of tiny rows
 # (`{},{},…`, 3 bytes each) would take 16 times its size. SDK events are tens of bytes or
 # more (one comma in 17 bytes in a browser session's mix), so a page with a comma in fewer
-# than 8 bytes is not read: memory stays within about 6 times the page.
+# than 8 bytes is not read: memory stays within about 6 times the page (benchmarks/view_feed.py).
 BYTES_PER_COMMA = 8
 NULL = msgspec.Raw(b"null")
 PASSED = frozenset({0, 1, 4})  # DomContentLoaded, Load, Meta
@@ -47,7 +47,7 @@ INERT: dict[int, Make] = {
 }
 
 
-class Recorded(msgspec.Struct, gc=False):
+class Recorded(msgspec.Struct, gc=False, omit_defaults=True):
     """An rrweb event with its data left as raw JSON."""
 
     type: int = -1

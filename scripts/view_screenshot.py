@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.bridge import running_bridge  # noqa: E402
-from tests.browser.cdp import find_chromium, launch  # noqa: E402
+from tests.browser.chromium import find_chromium, launch  # noqa: E402
 from tests.browser.hosted import CHECKOUT, HEIGHT, WIDTH, Hosted  # noqa: E402
 
 OUT = ROOT / "docs" / "replay-view.png"

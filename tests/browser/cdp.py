@@ -1,84 +1,28 @@
 """A small Chrome DevTools Protocol driver for headless Chromium, over --remote-debugging-pipe
 (JSON messages ending in a NUL byte: the browser reads commands on its fd 3 and writes on its
-fd 4), so that no port is opened and no package is needed.
+fd 4), so that no port is opened and no package is needed (tests/browser/chromium.py starts it).
 
 Every frame's execution contexts are tracked (out-of-process frames through Target
 auto-attach, flattened sessions), every network request and console or log message is kept,
-and every wait has a time bound. The browser and its profile directory are always removed."""
+and every wait has a time bound."""
 
 from __future__ import annotations
 
 import base64
 import json
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 COMMAND_TIMEOUT = 30.0  # seconds for one DevTools command's answer
-START_TIMEOUT = 30.0
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "chrome")
-# The wrapper puts the two pipe ends on fds 3 and 4, where Chromium expects them, then runs it.
-PLACE_FDS = (
-    "import os, sys\n"
-    "r, w = os.dup(int(sys.argv[1])), os.dup(int(sys.argv[2]))\n"
-    "os.dup2(r, 3); os.dup2(w, 4)\n"
-    "os.set_inheritable(3, True); os.set_inheritable(4, True)\n"
-    "os.execv(sys.argv[3], sys.argv[3:])\n"
-)
 
 
 class BrowserError(RuntimeError):
     """A DevTools command answered with an error, or the browser went away."""
-
-
-def find_chromium() -> str | None:
-    """The Chromium (or Chrome) binary on PATH, or None."""
-    for name in CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def chromium_flags(profile: Path, width: int, height: int) -> list[str]:
-    flags = [
-        "--headless=new",
-        "--remote-debugging-pipe",
-        f"--user-data-dir={profile}",
-        f"--window-size={width},{height}",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-default-apps",
-        "--disable-sync",
-        "--disable-extensions",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--metrics-recording-only",
-        "--mute-audio",
-        # Sandboxed frames stay in their page's process (the web sees no difference: origins,
-        # sandbox flags and policies are the same), so that every frame's first requests and
-        # messages are recorded from the page's own session, which listens before it loads.
-        "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,"
-        "IsolateSandboxedIframes",
-        # No name resolves except the loopback address: nothing can leave the machine.
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        "--no-proxy-server",
-        "about:blank",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        flags.insert(0, "--no-sandbox")  # Chromium refuses its sandbox as root
-    return flags
 
 
 @dataclass
@@ -399,33 +343,3 @@ class Browser:
             with suppress(OSError):
                 os.close(fd)
         self._reader.join(timeout=5)
-
-
-@contextmanager
-def launch(binary: str, width: int = 1280, height: int = 800) -> Iterator[Browser]:
-    """Start headless Chromium with a fresh profile; always stopped and its profile removed."""
-    profile = Path(tempfile.mkdtemp(prefix="view-browser-"))
-    to_browser_r, to_browser_w = os.pipe()
-    from_browser_r, from_browser_w = os.pipe()
-    command = [sys.executable, "-c", PLACE_FDS, str(to_browser_r), str(from_browser_w), binary]
-    proc = subprocess.Popen(
-        command + chromium_flags(profile, width, height),
-        pass_fds=(to_browser_r, from_browser_w),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=None if os.environ.get("BROWSER_STDERR") else subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    os.close(to_browser_r)
-    os.close(from_browser_w)
-    browser = Browser(proc, to_browser_w, from_browser_r)
-    try:
-        started = time.monotonic()
-        version = browser.send("Browser.getVersion", timeout=START_TIMEOUT)
-        assert version.get("product"), (
-            f"no browser answered within {time.monotonic() - started:.0f}s"
-        )
-        yield browser
-    finally:
-        browser.close()
-        shutil.rmtree(profile, ignore_errors=True)

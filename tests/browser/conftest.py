@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.browser.bridge import Bridge, running_bridge
-from tests.browser.cdp import Browser, find_chromium, launch
+from tests.browser.cdp import Browser
+from tests.browser.chromium import find_chromium, launch
 from tests.browser.hosted import HEIGHT, WIDTH, Hosted
 
 BROWSER_MISSING = "no Chromium on PATH (Debian: apt-get install chromium)"

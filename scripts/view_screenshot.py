@@ -5,7 +5,8 @@
 Runs the browser tests' host page (tests/browser: the view in a sandbox proxy under the
 restrictive policy, the real server in demo mode behind a loopback bridge) in headless
 Chromium, shows summarize_replay of the demo's checkout replay, chooses its failed
-`POST /api/orders` with a real click (the player seeks to it) and captures 1280×800 pixels.
+`POST /api/orders` with a real click (the player seeks to it) and captures 1280×800 pixels
+from the player's controls down (the time axis, the list and the chosen moment's details).
 Needs Chromium (Debian: apt-get install chromium).
 """
 
@@ -24,6 +25,7 @@ from tests.browser.hosted import CHECKOUT, HEIGHT, WIDTH, Hosted  # noqa: E402
 
 OUT = ROOT / "docs" / "replay-view.png"
 CHOSEN = "#moments [data-kind='request_failed']"
+TOP = "#player .rr-controller"  # the picture starts at the player's controls
 
 
 def capture(out: Path, theme: str) -> None:
@@ -38,8 +40,11 @@ def capture(out: Path, theme: str) -> None:
         chosen = f"document.querySelector({CHOSEN!r}).getAttribute('aria-selected') === 'true'"
         if not hosted.wait(chosen):
             raise SystemExit("the click did not choose the failed request")
+        # From the player's controls down: the chosen moment's place in the player, on the
+        # time axis, in the list and in the details.
         hosted.view("window.scrollTo(0, 0)")
-        hosted.host("window.scrollTo(0, 0)")
+        top = hosted.view(f"document.querySelector({TOP!r}).getBoundingClientRect().top")
+        hosted.host(f"window.scrollTo(0, document.getElementById('view').offsetTop + {top} - 8)")
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(browser.screenshot())
     print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}", file=sys.stderr)

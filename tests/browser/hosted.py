@@ -61,7 +61,8 @@ class Hosted:
         return self
 
     def view_frame(self) -> str:
-        """The id of the host page's child frame (the view), once it has a context."""
+        """The view's frame, once it has a context: the host's iframe, or in "proxy" isolation
+        the sandbox proxy's inner iframe."""
         found: list[str] = []
 
         def located() -> bool:

@@ -15,6 +15,7 @@ from tests.waiting import until_sync
 CHECKOUT = "cbbda8389eee4da3b0c1e7feeaf5b7a7"  # the demo's web checkout replay (org acme)
 ANDROID = "ff83f860ab4043d38fd6f305adc9be15"  # the demo's Android replay
 WIDTH, HEIGHT = 1280, 800
+INIT_WITHIN = 20.0  # seconds for the view to finish its handshake with the host
 LOAD_WITHIN = 60.0  # seconds for the view to render everything (the recording included)
 MAX_KEYS = 80  # Tab / arrow presses allowed to reach one element
 VIEW_IFRAME = "document.getElementById('view')"  # the host's iframe
@@ -54,7 +55,9 @@ class Hosted:
         self.first_call = len(self.bridge.calls)
         self.browser.open(page, WIDTH, HEIGHT)
         sent = lambda: self.host("host.phase") == "result sent" or self.host("host.error")  # noqa: E731
-        assert until_sync(sent, LOAD_WITHIN), self.host("host.phase")
+        assert until_sync(sent, INIT_WITHIN), (
+            f"no handshake from the view: {self.host('host.phase')}"
+        )
         assert self.host("host.error") is None, self.host("host.error")
         self.frame = self.view_frame()
         assert self.wait("document.getElementById('app').getAttribute('aria-busy') === 'false'")

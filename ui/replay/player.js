@@ -35,10 +35,26 @@ const Player = (() => {
     return { width, height };
   }
 
+  // The replayer writes the recording into an iframe of its own (sandbox="allow-same-origin",
+  // no scripts) and needs to reach its document: not possible when the host runs this view
+  // with an opaque origin (a sandbox without allow-same-origin).
+  function canReachFrames() {
+    const probe = document.createElement("iframe");
+    probe.setAttribute("sandbox", "allow-same-origin");
+    probe.hidden = true;
+    document.body.appendChild(probe);
+    const reachable = Boolean(probe.contentDocument);
+    probe.remove();
+    return reachable;
+  }
+
   function mount(events, startedAtIso) {
     $("player-box").hidden = false;
     const target = $("player");
     target.replaceChildren();
+    if (!canReachFrames()) {
+      throw new Error("This host runs the view without same-origin access, which the replay player needs; the timeline works without it.");
+    }
     const factory = window.rrwebPlayer && (window.rrwebPlayer.default || window.rrwebPlayer);
     if (typeof factory !== "function") throw new Error("The replay player is missing from this page.");
     if (events.length < 2) throw new Error("The recording has too few events to replay.");

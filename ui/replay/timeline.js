@@ -372,5 +372,7 @@ const Timeline = (() => {
     };
   }
 
+  wire();
+
   return { render, choose, fromSummary, inlineText, clock, get chosen() { return chosen; } };
 })();

@@ -10,9 +10,17 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 import httpx2
+from mcp.server.apps import client_supports_apps
+from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import CallToolResult, InputRequiredResult
+from mcp.types import (
+    CallToolResult,
+    InputRequiredResult,
+    ListResourcesResult,
+    ListToolsResult,
+    PaginatedRequestParams,
+)
 from mcp.types import Tool as ListedTool
 
 from sentry_replays_mcp.server.client_logs import enable_client_logs
@@ -22,7 +30,8 @@ from sentry_replays_mcp.server.oauth import DELETE_SCOPE
 from sentry_replays_mcp.server.oauth.callers import Callers, current_caller
 from sentry_replays_mcp.server.oauth.wiring import oauth_options
 from sentry_replays_mcp.server.secret import request_state_security
-from sentry_replays_mcp.tools import ALL_TOOLS, build_tools
+from sentry_replays_mcp.server.view import link, view_extension
+from sentry_replays_mcp.tools import ALL_TOOLS, VIEW_TOOLS, build_tools
 from sentry_replays_mcp.tools.kit import text as r
 from sentry_replays_mcp.tools.kit.confirm import ConfirmationCodes
 from sentry_replays_mcp.tools.kit.scopes import Scopes
@@ -147,21 +156,51 @@ READ_ONLY_REFUSAL = (
 )
 
 
+VIEW_ONLY_REFUSAL = (
+    "{name} serves the replay view, which only hosts that show MCP Apps (the "
+    "io.modelcontextprotocol/ui extension) display; this client did not ask for it."
+)
+
+
 class ReplayServer(FeatureServer):
     """The SDK's server, except that a tool left out by read-only mode is refused with the
-    reason rather than as an unknown tool; every call is logged with its caller; and signed-in
-    callers see and may call only what their tokens allow (server/oauth/callers.py)."""
+    reason rather than as an unknown tool; every call is logged with its caller; signed-in
+    callers see and may call only what their tokens allow (server/oauth/callers.py); and the
+    replay view (server/view) is shown only to clients that declare the MCP Apps extension:
+    the others list and get exactly what they would without it."""
 
     def __init__(
         self,
         *args: Any,
         withheld: frozenset[str] = frozenset(),
         callers: Callers | None = None,
+        view_tools: frozenset[str] = frozenset(),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._withheld = withheld
         self._callers = callers
+        self._view_tools = view_tools
+
+    async def _handle_list_tools(
+        self, ctx: ServerRequestContext[ToolState], params: PaginatedRequestParams | None
+    ) -> ListToolsResult:
+        listed = await self.list_tools()
+        if not client_supports_apps(ctx):
+            listed = [
+                tool.model_copy(update={"meta": None}) if tool.meta else tool
+                for tool in listed
+                if tool.name not in self._view_tools
+            ]
+        return ListToolsResult(tools=listed)
+
+    async def _handle_list_resources(
+        self, ctx: ServerRequestContext[ToolState], params: PaginatedRequestParams | None
+    ) -> ListResourcesResult:
+        listed = await self.list_resources()
+        if not client_supports_apps(ctx):
+            listed = [found for found in listed if not str(found.uri).startswith("ui://")]
+        return ListResourcesResult(resources=listed)
 
     async def list_tools(self) -> list[ListedTool]:
         listed = await super().list_tools()
@@ -178,6 +217,8 @@ class ReplayServer(FeatureServer):
         log.info("%s calls %s", current_caller(), r.clean(name, 60))
         if name in self._withheld:
             raise ToolError(READ_ONLY_REFUSAL.format(name=name))
+        if name in self._view_tools and (context is None or not client_supports_apps(context)):
+            raise ToolError(VIEW_ONLY_REFUSAL.format(name=name))
         if self._callers is not None and context is not None:
             refusal = self._callers.refusal(name, context.request_context.lifespan_context)
             if refusal is not None:
@@ -205,15 +246,22 @@ def build_server(
     withheld = frozenset(
         spec.name for spec in ALL_TOOLS if settings.read_only and not spec.read_only
     )
+    tools = build_tools(ALL_TOOLS, read_only=settings.read_only)
+    view_tools = frozenset(spec.name for spec in VIEW_TOOLS) if settings.ui else frozenset()
+    if settings.ui:  # --no-ui: no view, no extension, nothing of it listed
+        tools += build_tools(VIEW_TOOLS, read_only=settings.read_only)
+        link(tools, view_tools)
     server = ReplayServer(
         "sentry-replays",
         title="Sentry Replays",
         instructions=f"{INSTRUCTIONS}\n{scoped}" if scoped else INSTRUCTIONS,
         version=package_version(),
         lifespan=shared.session,
-        tools=build_tools(ALL_TOOLS, read_only=settings.read_only),
+        tools=tools,
         withheld=withheld,
         callers=callers,
+        view_tools=view_tools,
+        extensions=[view_extension()] if settings.ui else None,
         request_state_security=request_state_security(settings.secret),
         **oauth_options(settings.oauth, token_verifier),
     )

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from sentry_replays_mcp.server.oauth import OAuthSettings
 from sentry_replays_mcp.server.oauth import flags as oauth
+from sentry_replays_mcp.server.scaling_settings import DEFAULT_DRAIN_SECONDS, add_scaling_flags
 from sentry_replays_mcp.server.scope_settings import add_scope_flags, scope_settings
 
 DEFAULT_URL = "https://sentry.io"
@@ -27,7 +28,6 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_TIMEOUT = 600.0
-DEFAULT_DRAIN_SECONDS = 3.0
 MAX_DRAIN_SECONDS = 300.0
 MAX_WORKERS = 64
 # Every environment variable the server reads, for --help (a test checks that none is missing
@@ -50,6 +50,7 @@ ENVIRONMENT = (
     "MCP_WORKERS",
     "MCP_DRAIN_SECONDS",
     "SENTRY_MCP_SECRET",
+    "MCP_NO_UI",
     *oauth.OAUTH_ENVIRONMENT,
 )
 
@@ -91,6 +92,7 @@ class Settings:
     drain_seconds: float = DEFAULT_DRAIN_SECONDS
     secret: bytes | None = field(default=None, repr=False)
     oauth: OAuthSettings | None = None  # --oauth-issuer: callers sign in (server/oauth)
+    ui: bool = True  # the replay view, for hosts that show MCP Apps (server/view)
 
     @property
     def loopback(self) -> bool:
@@ -157,37 +159,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout", type=float, help="Sentry request timeout, seconds (default 30, at most 600)"
     )
-    _scaling_flags(parser)
+    add_scaling_flags(parser)
+    parser.add_argument(
+        "--no-ui",
+        action="store_true",
+        default=None,
+        help="do not offer the replay view (an MCP App) to hosts that show them (env MCP_NO_UI=1)",
+    )
     oauth.add_oauth_flags(parser)
     parser.add_argument(
         "--log-level",
         help=f"stderr log level: {', '.join(LOG_LEVELS)} (env LOG_LEVEL, default WARNING)",
     )
     return parser
-
-
-def _scaling_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--stateless",
-        action="store_true",
-        default=None,
-        help="streamable HTTP without sessions: any process answers any request "
-        "(env MCP_STATELESS=1)",
-    )
-    parser.add_argument(
-        "--workers", type=int, help="HTTP worker processes on one port (env MCP_WORKERS, default 1)"
-    )
-    parser.add_argument(
-        "--drain-seconds",
-        type=float,
-        help="on SIGTERM, seconds /readyz answers 503 before the server stops accepting "
-        f"(env MCP_DRAIN_SECONDS, default {DEFAULT_DRAIN_SECONDS:g})",
-    )
-    parser.add_argument(
-        "--secret-file",
-        metavar="PATH",
-        help="file holding the secret that signs confirmation codes (env SENTRY_MCP_SECRET)",
-    )
 
 
 def _from_flags(args: argparse.Namespace) -> dict[str, Any]:
@@ -214,6 +198,7 @@ def _from_flags(args: argparse.Namespace) -> dict[str, Any]:
         "workers": args.workers,
         "drain_seconds": args.drain_seconds,
         "secret_file": args.secret_file,
+        "no_ui": args.no_ui,
     }
 
 
@@ -242,13 +227,14 @@ def _from_environment(env: Mapping[str, str]) -> dict[str, Any]:
         "workers": env.get("MCP_WORKERS"),
         "drain_seconds": env.get("MCP_DRAIN_SECONDS"),
         "secret": env.get("SENTRY_MCP_SECRET"),
+        "no_ui": env.get("MCP_NO_UI"),
     }
 
 
 def _merge(flags: Mapping[str, Any], environment: Mapping[str, Any]) -> dict[str, Any]:
     """Per setting: the flag, else the environment, else the default of `Settings`. An empty
     value counts as not given."""
-    merged = {f.name: f.default for f in fields(Settings)}
+    merged: dict[str, Any] = {f.name: f.default for f in fields(Settings)} | {"no_ui": False}
     for source in (environment, flags):
         merged.update((name, value) for name, value in source.items() if value not in (None, ""))
     return merged
@@ -388,6 +374,7 @@ def _validated(values: dict[str, Any]) -> Settings:
     values["timeout"] = _timeout(values["timeout"])
     values["log_level"] = _log_level(values["log_level"])
     _scaling(values)
+    values["ui"] = not _yes_no("MCP_NO_UI (--no-ui)", values.pop("no_ui"))
     return Settings(**values)
 
 

@@ -58,6 +58,7 @@ def test_tool_modules_are_the_tools():
         "get_replay",
         "list_replays",
         "recording_segments",
+        "replay_view",
         "summarize_replay",
         "viewers",
     ]

@@ -1,7 +1,8 @@
 """The replay tools: one module per tool or small group, over the shared kit (`tools.kit`),
 the Sentry client (`tools.api`) and the recording engine (`tools.recording`).
 
-`ALL_TOOLS` is the registry, in the order the tools are listed to clients.
+`ALL_TOOLS` is the registry, in the order the tools are listed to clients. `VIEW_TOOLS` are
+the replay view's own (an MCP App): listed only to hosts that show it, and only to the view.
 """
 
 from sentry_replays_mcp.tools import (
@@ -11,6 +12,7 @@ from sentry_replays_mcp.tools import (
     get_replay,
     list_replays,
     recording_segments,
+    replay_view,
     summarize_replay,
     viewers,
 )
@@ -27,4 +29,6 @@ ALL_TOOLS: list[ToolSpec] = [
     *count_replays.TOOLS,
 ]
 
-__all__ = ["ALL_TOOLS", "ToolSpec", "build_tools"]
+VIEW_TOOLS: list[ToolSpec] = [*replay_view.TOOLS]
+
+__all__ = ["ALL_TOOLS", "VIEW_TOOLS", "ToolSpec", "build_tools"]

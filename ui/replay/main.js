@@ -3,6 +3,7 @@
 (() => {
   const MOBILE_SENTENCE = "Mobile replays are recorded as video; the video is not fetched. " +
     "The timeline shows what the SDK recorded beside it.";
+  const TOOL_TIMEOUT_MS = 90000;
   const $ = (id) => document.getElementById(id);
   let context = {};
   let replayKey = null;
@@ -27,6 +28,12 @@
       });
     }
     if (hostContext.displayMode) root.dataset.displayMode = String(hostContext.displayMode);
+    const modes = Array.isArray(hostContext.availableDisplayModes) ? hostContext.availableDisplayModes : [];
+    const button = $("fullscreen");
+    button.hidden = !modes.includes("fullscreen");
+    const full = hostContext.displayMode === "fullscreen";
+    button.textContent = full ? "Exit full screen" : "Full screen";
+    button.setAttribute("aria-pressed", String(full));
     const dims = hostContext.containerDimensions;
     if (dims && typeof dims.height === "number") root.classList.add("fixed-height");
   }
@@ -43,7 +50,12 @@
   }
 
   async function callTool(name, args) {
-    const result = await Bridge.request("tools/call", { name, arguments: args });
+    let result;
+    try {
+      result = await Bridge.request("tools/call", { name, arguments: args }, TOOL_TIMEOUT_MS);
+    } catch (error) {
+      throw new Error("The host could not run " + name + ": " + ((error && error.message) || error));
+    }
     if (!result || result.isError) {
       throw new Error(resultText(result) || name + " failed.");
     }
@@ -136,6 +148,22 @@
       $("app").setAttribute("aria-busy", "false");
     }
   }
+
+  async function toggleDisplayMode() {
+    const mode = context.displayMode === "fullscreen" ? "inline" : "fullscreen";
+    try {
+      const result = await Bridge.request("ui/request-display-mode", { mode });
+      if (result && typeof result.mode === "string") {
+        context = Object.assign({}, context, { displayMode: result.mode });
+        applyTheme(context);
+        Player.resize();
+      }
+    } catch (error) {
+      status(String((error && error.message) || error), true);
+    }
+  }
+
+  $("fullscreen").addEventListener("click", toggleDisplayMode);
 
   Bridge.onNotification("ui/notifications/tool-input", (params) => {
     toolArguments = (params && params.arguments) || {};

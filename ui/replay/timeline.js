@@ -279,6 +279,15 @@ const Timeline = (() => {
     });
   }
 
+  // Bring a row into view inside the list only (never scroll the host's page).
+  function scrollWithin(list, row) {
+    if (!row || row.hidden) return;
+    const top = row.offsetTop - list.offsetTop;
+    const bottom = top + row.offsetHeight;
+    if (top < list.scrollTop) list.scrollTop = top;
+    else if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = bottom - list.clientHeight;
+  }
+
   function choose(index) {
     const m = byIndex(index);
     if (!m) return;
@@ -286,8 +295,7 @@ const Timeline = (() => {
     mark(index);
     setRoving(index);
     renderDetails(m);
-    const row = $("row-" + index);
-    if (row && row.scrollIntoView) row.scrollIntoView({ block: "nearest" });
+    scrollWithin($("moments"), $("row-" + index));
     onChoose(m);
   }
 
@@ -315,8 +323,8 @@ const Timeline = (() => {
     if (!next) return;
     items.forEach((n) => { n.tabIndex = -1; });
     next.tabIndex = 0;
-    next.focus();
-    if (next.scrollIntoView) next.scrollIntoView({ block: "nearest" });
+    next.focus({ preventScroll: true });
+    if (next.classList.contains("row")) scrollWithin($("moments"), next);
   }
 
   function onClick(event) {

@@ -119,18 +119,26 @@
     Timeline.render(sc, (m) => Player.seek(m.at_ms));
     status("");
     if (sc.replay && sc.replay.mobile) {
-      Player.showMobile(MOBILE_SENTENCE);
+      Player.showNote(MOBILE_SENTENCE);
       return;
     }
     const recording = sc.recording || {};
     if (recording.player !== "rrweb") {
-      if (recording.note) $("player-note").textContent = text(recording.note);
+      if (recording.note) Player.showNote(text(recording.note));
       return;
     }
     await loadPlayer(full, Object.assign({}, args, { project: full.project === null || full.project === undefined ? args.project : String(full.project) }));
   }
 
+  // The results of the view's own calls (replay_timeline, replay_events), which some hosts
+  // echo as notifications, are not a new replay to show.
+  function isOwnCall(result) {
+    const sc = result && result.structuredContent;
+    return Boolean(sc && (Array.isArray(sc.moments) || Array.isArray(sc.events)));
+  }
+
   async function onResult(result) {
+    if (isOwnCall(result)) return;
     $("app").setAttribute("aria-busy", "true");
     try {
       if (result && result.isError) {
@@ -166,7 +174,7 @@
   $("fullscreen").addEventListener("click", toggleDisplayMode);
 
   Bridge.onNotification("ui/notifications/tool-input", (params) => {
-    toolArguments = (params && params.arguments) || {};
+    if (replayKey === null) toolArguments = (params && params.arguments) || {};
   });
   Bridge.onNotification("ui/notifications/tool-result", (params) => { onResult(params); });
   Bridge.onNotification("ui/notifications/tool-cancelled", (params) => {

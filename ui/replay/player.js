@@ -84,7 +84,8 @@ const Player = (() => {
     if (player.triggerResize) player.triggerResize();
   }
 
-  function showMobile(sentence) {
+  // No player: a sentence in its place (mobile replays, or a recording that cannot be played).
+  function showNote(sentence) {
     const box = $("player-box");
     box.hidden = false;
     $("player").replaceChildren();
@@ -96,5 +97,5 @@ const Player = (() => {
     player = null;
   }
 
-  return { fetchEvents, mount, seek, resize, showMobile, destroy, get ready() { return player !== null; } };
+  return { fetchEvents, mount, seek, resize, showNote, destroy, get ready() { return player !== null; } };
 })();

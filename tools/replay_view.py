@@ -101,7 +101,7 @@ async def replay_events(
     out = await events_page(state, found, cursor)
     text = (
         f"Recording events of replay {where.replay_id} for the replay view: segments "
-        f"{out.segments}, {len(out.events)} events."
+        f"{out.segments}, {out.events} events."
     )
-    # The events are the player's, made inert, never shown as text: kept as recorded.
+    # The events are the player's, made inert, and one JSON text: shown to no model.
     return for_view(text, out.model_dump(mode="json", exclude_none=True))

@@ -1,162 +1,186 @@
-"""A recording page made ready for a replay player (rrweb, in the replay view): the DOM
-events as recorded, less what would make the player's frame reach the network.
+"""A recording page made ready for a replay player (rrweb, in the replay view): the events
+the player needs, as recorded or made inert (`player_inert`), each segment encoded as one
+JSON array.
 
-The recording is untrusted (end users' browsers write it): every attribute that would load
-something (`src`, `srcset`, `href`, `poster`, …) is removed, and `url(…)` and `@import` in
-recorded CSS are blanked, so a replayed page shows its layout and its (masked) text and
-loads nothing. Custom events (breadcrumbs, spans, video) are left out: the view's timeline
-comes from the digest. The walk is iterative (no recursion limit) and linear in the page."""
+msgspec decodes the page into small structs whose `data` stays raw JSON, so that the events
+passed as recorded (pointer moves, scrolls, inputs, …: most of a page) are never built into
+Python objects; only snapshots, mutations and style changes are decoded, made inert and
+encoded again. A page whose rows are not all events takes the same path event by event.
+Custom events (breadcrumbs, spans, video) are left out: the view's timeline has them; canvas
+drawing and font loading too, since both could fetch. Time and memory are linear in the page;
+a page over MAX_PAGE_BYTES is not read."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
 
-MAX_PAGE_BYTES = 16_000_000
-# The structured answer is serialised by pydantic, which stops at about 250 levels; an event
-# is at most MAX_EVENT_DEPTH deep, and a DOM (two levels per element) is cut at MAX_NODE_DEPTH.
-MAX_EVENT_DEPTH = 240
-MAX_NODE_DEPTH = 110
-# rrweb event types the player needs: DomContentLoaded, Load, FullSnapshot, Incremental, Meta.
-PLAYED = frozenset({0, 1, 2, 3, 4})
-LOADING = frozenset(
-    {
-        "src",
-        "srcset",
-        "href",
-        "xlink:href",
-        "poster",
-        "background",
-        "data",
-        "action",
-        "formaction",
-        "ping",
-        "manifest",
-        "codebase",
-        "archive",
-        "lowsrc",
-        "longdesc",
-        "imagesrcset",
-        "rr_src",
-    }
+from sentry_replays_mcp.tools.recording.player_inert import (
+    inert_mutation,
+    inert_rules,
+    inert_snapshot,
 )
-_CSS_URL = re.compile(r"url\(\s*(?:\"[^\"]*\"|'[^']*'|[^)]*)\)", re.IGNORECASE)
-_IMPORT = re.compile(r"@import\b[^;]*;?", re.IGNORECASE)
+
+MB = 1 << 20
+MAX_PAGE_BYTES = 16 * MB
+# Every row decodes into an object of ~50 bytes, however small the row: a page of tiny rows
+# (`{},{},…`, 3 bytes each) would take 16 times its size. SDK events are tens of bytes or
+# more (one comma in 17 bytes in a browser session's mix), so a page with a comma in fewer
+# than 8 bytes is not read: memory stays within about 6 times the page (benchmarks/view_feed.py).
+BYTES_PER_COMMA = 8
+NULL = msgspec.Raw(b"null")
+PASSED = frozenset({0, 1, 4})  # DomContentLoaded, Load, Meta
+SNAPSHOT, INCREMENTAL = 2, 3
+# rrweb's IncrementalSource: these play as recorded ...
+PASSED_SOURCES = frozenset({1, 2, 3, 4, 5, 6, 7, 11, 12, 14, 16})
+# ... these after being made inert (Mutation, StyleSheetRule, StyleDeclaration,
+# AdoptedStyleSheet); CanvasMutation (9) and Font (10) are left out.
+Make = Callable[[dict[str, Any]], int]  # makes an event's data inert; how many nodes it cut
+INERT: dict[int, Make] = {
+    0: inert_mutation,
+    8: inert_rules,
+    13: inert_rules,
+    15: inert_rules,
+}
+
+
+class Recorded(msgspec.Struct, gc=False, omit_defaults=True):
+    """An rrweb event with its data left as raw JSON."""
+
+    type: int = -1
+    timestamp: int | float | None = None
+    data: msgspec.Raw = NULL
+
+
+class Source(msgspec.Struct, gc=False):
+    source: int = -1
 
 
 @dataclass
 class PlayerPage:
-    """A page's events for the player, by segment, and what could not be used."""
+    """A page's events for the player: each segment's as one JSON array, and what was not
+    used."""
 
-    segments: list[list[Any]] = field(default_factory=list)
+    segments: list[bytes] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)  # events kept, per segment
     events: int = 0
-    left_out: int = 0  # custom and unknown events, and events nested too deeply
-    pruned: int = 0  # DOM nodes whose children were cut (deeper than MAX_NODE_DEPTH)
+    left_out: int = 0  # custom events, rows that are not events, what could fetch
+    pruned: int = 0  # DOM nodes whose children were cut (too deep)
     problem: str | None = None
 
 
-def inert_css(text: str) -> str:
-    return _IMPORT.sub("", _CSS_URL.sub("none", text))
-
-
-def _attributes(attributes: Any) -> None:
-    if not isinstance(attributes, dict):
-        return
-    for name in [n for n in attributes if isinstance(n, str) and n.lower() in LOADING]:
-        del attributes[name]
-    for name in ("style", "_cssText"):
-        value = attributes.get(name)
-        if isinstance(value, str) and ("url(" in value.lower() or "@import" in value.lower()):
-            attributes[name] = inert_css(value)
-
-
-def _changes(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
-    found = data.get(key)
-    return [c for c in found if isinstance(c, dict)] if isinstance(found, list) else []
-
-
-def make_inert(event: dict[str, Any]) -> int:
-    """Remove what would load something from one event's nodes and attribute changes, in
-    place, and cut the DOM below MAX_NODE_DEPTH; how many nodes lost their children.
-    Iterative: a deeply nested snapshot cannot exhaust the stack."""
-    data = event.get("data")
-    if not isinstance(data, dict):
-        return 0
-    stack: list[Any] = [data.get("node")]
-    stack.extend(change.get("node") for change in _changes(data, "adds"))
-    for change in _changes(data, "attributes"):
-        _attributes(change.get("attributes"))
-    for change in _changes(data, "texts"):
-        if isinstance(change.get("value"), str):
-            change["value"] = inert_css(change["value"])  # a <style> text's change
-    walk: list[tuple[Any, int]] = [(node, 0) for node in stack]
-    pruned = 0
-    while walk:
-        node, level = walk.pop()
-        if not isinstance(node, dict):
-            continue
-        _attributes(node.get("attributes"))
-        if isinstance(node.get("textContent"), str) and node.get("isStyle"):
-            node["textContent"] = inert_css(node["textContent"])
-        children = node.get("childNodes")
-        if isinstance(children, list) and children:
-            if level >= MAX_NODE_DEPTH:
-                node["childNodes"] = []
-                pruned += 1
-            else:
-                walk.extend((child, level + 1) for child in children)
-    return pruned
-
-
-def too_deep(value: Any, limit: int = MAX_EVENT_DEPTH) -> bool:
-    """Whether `value` nests lists and objects more than `limit` deep (iterative; stops as
-    soon as it knows)."""
-    walk: list[tuple[Any, int]] = [(value, 1)]
-    while walk:
-        item, level = walk.pop()
-        if level > limit:
-            return True
-        if isinstance(item, dict):
-            walk.extend((v, level + 1) for v in item.values() if isinstance(v, dict | list))
-        elif isinstance(item, list):
-            walk.extend((v, level + 1) for v in item if isinstance(v, dict | list))
-    return False
-
-
 def player_page(body: bytes | bytearray, first_segment: int) -> PlayerPage:
-    """The page's segments (a JSON list of lists of events) as the player needs them; a page
-    over MAX_PAGE_BYTES is not decoded (its objects would take several times its size)."""
+    """The page's segments (a JSON list of lists of events) as the player needs them."""
     out = PlayerPage()
+    where = f"The recording page from segment {first_segment}"
     if len(body) > MAX_PAGE_BYTES:
         out.problem = (
-            f"The recording page from segment {first_segment} weighs "
-            f"{len(body) / 1e6:.1f} MB, more than the player takes "
-            f"({MAX_PAGE_BYTES // 1_000_000} MB); the player stops before it."
+            f"{where} weighs {len(body) / MB:.1f} MB, more than the player takes "
+            f"({MAX_PAGE_BYTES // MB} MB); the player stops before it."
+        )
+        return out
+    if body.count(b",") > max(10_000, len(body) // BYTES_PER_COMMA):
+        out.problem = (
+            f"{where} is made of rows too small to be recorded events; the player stops before it."
         )
         return out
     try:
-        page = msgspec.json.decode(body)
+        segments = _segments(body)
     except (msgspec.DecodeError, RecursionError):
-        out.problem = (
-            f"The recording page from segment {first_segment} is malformed or nested too deeply; "
-            "the player stops before it."
-        )
+        out.problem = f"{where} is malformed or nested too deeply; the player stops before it."
         return out
-    if not isinstance(page, list):
-        out.problem = f"The recording page from segment {first_segment} is not a list of segments."
+    if segments is None:
+        out.problem = f"{where} is not a list of segments."
         return out
-    for segment in page:
-        kept: list[Any] = []
-        for event in segment if isinstance(segment, list) else ():
-            if isinstance(event, dict) and event.get("type") in PLAYED:
-                out.pruned += make_inert(event)
-                if not too_deep(event):
-                    kept.append(event)
-                    continue
-            out.left_out += 1
+    for events, not_events in segments:
+        out.left_out += not_events
+        kept = _playable(events, out)
         out.events += len(kept)
-        out.segments.append(kept)
+        out.counts.append(len(kept))
+        out.segments.append(msgspec.json.encode(kept))
     return out
+
+
+def _segments(body: bytes | bytearray) -> list[tuple[list[Recorded], int]] | None:
+    """Each segment's events and how many of its rows were not events; None when the page is
+    not a list."""
+    try:
+        return [(events, 0) for events in msgspec.json.decode(body, type=list[list[Recorded]])]
+    except msgspec.ValidationError:
+        pass  # some row is not an event: event by event
+    try:
+        rows = msgspec.json.decode(body, type=list[msgspec.Raw])
+    except msgspec.ValidationError:
+        return None
+    return [_one_by_one(row) for row in rows]
+
+
+def _one_by_one(segment: msgspec.Raw) -> tuple[list[Recorded], int]:
+    try:
+        rows = msgspec.json.decode(segment, type=list[msgspec.Raw])
+    except msgspec.ValidationError:
+        return [], 1  # a segment that is not a list
+    events, bad = [], 0
+    for row in rows:
+        try:
+            events.append(msgspec.json.decode(row, type=Recorded))
+        except msgspec.ValidationError:
+            bad += 1
+    return events, bad
+
+
+def _sources(incremental: list[Recorded]) -> list[int]:
+    """Each incremental event's source, in one decode (event by event if one is odd)."""
+    if not incremental:
+        return []
+    joined = b"[" + b",".join(bytes(e.data) for e in incremental) + b"]"
+    try:
+        return [s.source for s in msgspec.json.decode(joined, type=list[Source])]
+    except msgspec.ValidationError:
+        return [_source(e.data) for e in incremental]
+
+
+def _source(data: msgspec.Raw) -> int:
+    try:
+        return msgspec.json.decode(data, type=Source).source
+    except msgspec.ValidationError:
+        return -1
+
+
+def _playable(events: list[Recorded], out: PlayerPage) -> list[Recorded]:
+    sources = iter(_sources([e for e in events if e.type == INCREMENTAL]))
+    kept: list[Recorded] = []
+    for event in events:
+        kind = event.type
+        made: Recorded | None = None
+        if kind in PASSED:
+            made = event
+        elif kind == INCREMENTAL:
+            source = next(sources)
+            if source in PASSED_SOURCES:
+                made = event
+            elif source in INERT:
+                made = _inert(event, INERT[source], out)
+        elif kind == SNAPSHOT:
+            made = _inert(event, inert_snapshot, out)
+        if made is None:
+            out.left_out += 1
+        else:
+            kept.append(made)
+    return kept
+
+
+def _inert(
+    event: Recorded, make: Callable[[dict[str, Any]], int], out: PlayerPage
+) -> Recorded | None:
+    try:
+        data = msgspec.json.decode(event.data)
+        if not isinstance(data, dict):
+            return None
+        out.pruned += make(data)
+        return Recorded(event.type, event.timestamp, msgspec.Raw(msgspec.json.encode(data)))
+    except (msgspec.DecodeError, msgspec.EncodeError, RecursionError):
+        return None

@@ -7,6 +7,20 @@ const Player = (() => {
   let startedAt = null;
   const $ = (id) => document.getElementById(id);
 
+  // One page's events: a JSON text (`events_json`) parsed as data, or a list as it came.
+  function pageEvents(page) {
+    if (typeof page.events_json === "string") {
+      let parsed;
+      try {
+        parsed = JSON.parse(page.events_json);
+      } catch (error) {
+        throw new Error("The recording's events could not be read: " + error.message);
+      }
+      return Array.isArray(parsed) ? parsed : [];
+    }
+    return Array.isArray(page.events) ? page.events : [];
+  }
+
   async function fetchEvents(callTool, args, progress) {
     const events = [];
     let cursor = null;
@@ -16,9 +30,7 @@ const Player = (() => {
       const result = await callTool("replay_events", Object.assign({}, args, { cursor }));
       calls += 1;
       const page = result.structuredContent || {};
-      if (Array.isArray(page.events)) {
-        page.events.forEach((event) => { if (event && typeof event === "object") events.push(event); });
-      }
+      pageEvents(page).forEach((event) => { if (event && typeof event === "object") events.push(event); });
       if (typeof page.note === "string" && page.note) note = page.note;
       cursor = typeof page.next_cursor === "string" && page.next_cursor ? page.next_cursor : null;
       progress(page, events.length);

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib.resources import files
 
-from mcp.server.apps import Apps
+from mcp.server.apps import Apps, ResourceCsp
 from mcp.server.mcpserver.tools import Tool
 
 VIEW_URI = "ui://sentry-replays/replay.html"
@@ -28,10 +28,15 @@ def view_html() -> str:
     return files(__package__).joinpath("replay.html").read_text(encoding="utf-8")
 
 
+# The view reaches no origin at all: every list empty, so hosts apply their strictest policy
+# (connect-src 'none', no external scripts, styles, images or frames, base-uri 'self').
+NO_DOMAINS = ResourceCsp(
+    connect_domains=[], resource_domains=[], frame_domains=[], base_uri_domains=[]
+)
+
+
 def view_extension() -> Apps:
-    """The extension, advertised in the server's capabilities, with the view's resource (no
-    `csp` is declared: the hosts' most restrictive policy applies, and the view needs nothing
-    more)."""
+    """The extension, advertised in the server's capabilities, with the view's resource."""
     apps = Apps()
     apps.add_html_resource(
         VIEW_URI,
@@ -39,6 +44,7 @@ def view_extension() -> Apps:
         name="replay-view",
         title="Replay view",
         description=VIEW_DESCRIPTION,
+        csp=NO_DOMAINS,
         prefers_border=True,
     )
     return apps

@@ -47,9 +47,16 @@ async def test_a_host_with_mcp_apps_sees_the_view(server_for: Build):
     others = set(TOOL_NAMES) - {"summarize_replay", "get_replay"}
     assert all(tools[name].meta is None for name in others)
     assert resources[VIEW_URI].mime_type == APP_MIME_TYPE
-    assert resources[VIEW_URI].meta == {"ui": {"prefersBorder": True}}  # no csp: the strictest
+    no_domains = {
+        "connectDomains": [],
+        "resourceDomains": [],
+        "frameDomains": [],
+        "baseUriDomains": [],
+    }
+    assert resources[VIEW_URI].meta == {"ui": {"csp": no_domains, "prefersBorder": True}}
     (content,) = read.contents
     assert content.mime_type == APP_MIME_TYPE
+    assert content.meta == resources[VIEW_URI].meta
     assert content.text.lstrip().lower().startswith("<!doctype html>")  # type: ignore[union-attr]
     assert capabilities.extensions is not None
     assert "io.modelcontextprotocol/ui" in capabilities.extensions

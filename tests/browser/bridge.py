@@ -59,10 +59,6 @@ class Bridge:
             query["sandbox"] = self.sandbox_url
         return f"{self.url}/host.html?{urlencode(query)}"
 
-    def called(self, name: str) -> list[dict[str, Any]]:
-        """The tools/call requests for tool `name` the host forwarded."""
-        return [c for c in self.calls if c["method"] == "tools/call" and c["name"] == name]
-
 
 def dumped(result: Any) -> dict[str, Any]:
     return dict(result.model_dump(mode="json", by_alias=True, exclude_none=True))

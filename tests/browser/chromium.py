@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tests.browser.cdp import Browser
@@ -97,4 +98,8 @@ def launch(binary: str, width: int = 1280, height: int = 800) -> Iterator[Browse
         yield browser
     finally:
         browser.close()
+        # Chromium's helpers share the process group started above: none may outlive it
+        # and write into the profile while it is removed.
+        with suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
         shutil.rmtree(profile, ignore_errors=True)

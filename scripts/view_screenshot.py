@@ -25,7 +25,8 @@ from tests.browser.hosted import CHECKOUT, HEIGHT, WIDTH, Hosted  # noqa: E402
 
 OUT = ROOT / "docs" / "replay-view.png"
 CHOSEN = "#moments [data-kind='request_failed']"
-TOP = "#player .rr-controller"  # the picture starts at the player's controls
+TOP = "#player"  # the picture starts at the player
+SHOT_HEIGHT = 1400
 
 
 def capture(out: Path, theme: str) -> None:
@@ -40,8 +41,10 @@ def capture(out: Path, theme: str) -> None:
         chosen = f"document.querySelector({CHOSEN!r}).getAttribute('aria-selected') === 'true'"
         if not hosted.wait(chosen):
             raise SystemExit("the click did not choose the failed request")
-        # From the player's controls down: the chosen moment's place in the player, on the
-        # time axis, in the list and in the details.
+        # From the player down: the session at the chosen moment, its place on the time axis,
+        # in the list and in the details. The page is made tall enough to hold them all.
+        metrics = {"width": WIDTH, "height": SHOT_HEIGHT, "deviceScaleFactor": 1, "mobile": False}
+        browser.send("Emulation.setDeviceMetricsOverride", metrics, session=browser.page_session)
         hosted.view("window.scrollTo(0, 0)")
         top = hosted.view(f"document.querySelector({TOP!r}).getBoundingClientRect().top")
         hosted.host(f"window.scrollTo(0, document.getElementById('view').offsetTop + {top} - 8)")

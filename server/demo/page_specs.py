@@ -148,6 +148,28 @@ SHOP_PAGES: list[tuple[str, str, str, list[Spec]]] = [
 ]  # fmt: skip
 
 
+# The shop's stylesheet, in a <style> of the document (rrweb records its text as the style
+# element's text node with `isStyle`: rrweb-io/rrweb packages/rrweb-snapshot/src/snapshot.ts).
+# No url(…): a replay of the demo loads nothing.
+SHOP_CSS = (
+    "body{margin:0;font:15px/1.5 system-ui,sans-serif;background:#f4f5f7;color:#1d2330}"
+    ".navbar{display:flex;gap:20px;align-items:center;padding:14px 32px;background:#1f2a44}"
+    ".navbar a{color:#fff;text-decoration:none}.logo{font-weight:700;font-size:20px;"
+    "margin-right:auto}main#content{padding:28px 32px}.page{background:#fff;padding:28px;"
+    "border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.12);max-width:880px}"
+    "h1{margin:0 0 16px;font-size:26px}p{color:#4b5563}.btn{display:inline-block;"
+    "padding:10px 18px;margin:6px 8px 6px 0;border:0;border-radius:6px;background:#e5e7eb;"
+    "color:#1d2330;text-decoration:none}.btn-primary{background:#6d28d9;color:#fff}"
+    ".btn-danger{background:#dc2626;color:#fff}input{display:block;width:320px;"
+    "padding:9px 11px;margin:8px 0;border:1px solid #cbd5e1;border-radius:6px}"
+    "img{display:block;width:100%;max-width:420px;height:160px;background:#dbe4f0;"
+    "border-radius:8px;margin:12px 0}.product-card{display:inline-block;width:170px;"
+    "margin:8px 12px 8px 0;padding:14px;border:1px solid #e2e8f0;border-radius:8px;"
+    "color:#1d2330;text-decoration:none}"
+)
+ADMIN_CSS = SHOP_CSS.replace("#1f2a44", "#0f766e")
+
+
 def shell_spec(admin: bool) -> Spec:
     """The document around a page: head, nav bar and an empty `main#content`."""
     if admin:
@@ -189,7 +211,15 @@ def shell_spec(admin: bool) -> Spec:
                 href="/account",
             ),
         ]
-    head = _el("head", {}, [_el("meta", {"charset": "utf-8"}), _el("title", {}, "Acme Shop")])
+    head = _el(
+        "head",
+        {},
+        [
+            _el("meta", {"charset": "utf-8"}),
+            _el("title", {}, "Acme Shop"),
+            _el("style", {}, ADMIN_CSS if admin else SHOP_CSS),
+        ],
+    )
     nav = _el(
         "nav", {"class": "navbar"}, [_el("a", {"class": "logo", "href": "/"}, "Acme"), *links]
     )

@@ -153,7 +153,9 @@ class _Builder:
         masked = masked and UNMASK_ATTRIBUTE not in attrs
         children: list[dict[str, Any]] = []
         text = ""
-        if isinstance(content, str):
+        if isinstance(content, str) and tag == "style":  # CSS is never masked
+            children.append({"type": 3, "textContent": content, "isStyle": True, "id": self.take()})
+        elif isinstance(content, str):
             text = mask_text(content) if masked else content
             children.append({"type": 3, "textContent": text, "id": self.take()})
         elif content:

@@ -192,7 +192,7 @@ class _Segment:
             texts=[],
             attributes=[],
             removes=[{"parentId": main, "id": prev.root_id}],
-            adds=[{"parentId": main, "nextId": None, "node": page.dom}],
+            adds=flat_adds(page.dom, main),
         )
 
     def _click_at(self, t: float, el: Element, down_up: bool = True) -> None:
@@ -364,3 +364,24 @@ def event_seconds(event: Event) -> float:
     """Normalise an event's outer timestamp to seconds (ms for rrweb and breadcrumbs)."""
     ts = float(event["timestamp"])
     return ts / 1000 if ts > 1e11 else ts
+
+
+def flat_adds(root: dict[str, Any], parent_id: int) -> list[dict[str, Any]]:
+    """A subtree added to the page, as rrweb's recorder writes it: one add per node, each
+    without its children (`skipChild`), a parent before its children and a child after the
+    sibling it is inserted before (`nextId`), so that the replayer finds both already there
+    (rrweb-io/rrweb packages/rrweb/src/record/mutation.ts, `emit`)."""
+    adds: list[dict[str, Any]] = []
+    walk: list[tuple[dict[str, Any], int, int | None]] = [(root, parent_id, None)]
+    while walk:
+        node, parent, next_id = walk.pop()
+        children = node.get("childNodes", [])
+        alone = {**node, "childNodes": []} if "childNodes" in node else node
+        adds.append({"parentId": parent, "nextId": next_id, "node": alone})
+        following: int | None = None
+        pending = []
+        for child in reversed(children):
+            pending.append((child, node["id"], following))
+            following = child["id"]
+        walk.extend(reversed(pending))  # popped last child first
+    return adds

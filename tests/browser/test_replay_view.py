@@ -118,6 +118,10 @@ PLAYER_DOCUMENT = """(() => { const f = document.querySelector('#player iframe')
     const d = f && f.contentDocument; if (!d || !d.body) return null;
     return {elements: d.body.querySelectorAll('*').length, html: d.body.innerHTML.length,
             text: d.body.innerText.slice(0, 2000)}; })()"""
+PLAYER_FRAME = "document.querySelector('#player iframe').contentDocument"
+PAY_NOW_SHOWN = (
+    f"({PLAYER_FRAME}.querySelector('button#pay-now') || {{}}).textContent === 'Pay now'"
+)
 PLAYER_TIME = "(document.querySelector('#player .rr-timeline__time') || {}).textContent || ''"
 
 
@@ -134,6 +138,10 @@ def test_the_player_loads_the_recording_and_follows_the_chosen_moment(hosted: Ho
     hosted.click(f"#moments [data-index='{order['index']}']")
     assert hosted.wait(f"{PLAYER_TIME} !== {start_time!r}"), start_time
     assert hosted.view(PLAYER_DOCUMENT) != first  # the shown DOM is the one at that moment
+    # At 2:05 the user is on the checkout page, added by the navigation's mutation one node
+    # at a time as rrweb writes it: its form, masked fields and the unmasked button are there.
+    assert hosted.wait(PAY_NOW_SHOWN), hosted.view(PLAYER_DOCUMENT)
+    assert hosted.view(f"{PLAYER_FRAME}.querySelectorAll('#checkout-form input').length") == 6
 
 
 def test_the_player_plays(hosted: Hosted):

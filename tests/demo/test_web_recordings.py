@@ -121,9 +121,13 @@ async def test_page_text_is_masked_unless_unmasked(api, sentry):
     segments = await events(api, sentry.replay(sentry.story_replay_id))
     snapshot = next(e for e in segments[0] if e["type"] == 2)["data"]["node"]
     texts: list[tuple[str, str, bool]] = []
+    styles: list[str] = []
 
     def walk_node(node: dict[str, Any], parent: str, unmasked: bool) -> None:
-        if node["type"] == 3:
+        if node["type"] == 3 and node.get("isStyle"):
+            # rrweb masks no stylesheet text (rrweb-snapshot snapshot.ts, serializeTextNode)
+            styles.append(node["textContent"])
+        elif node["type"] == 3:
             texts.append((parent, node["textContent"], unmasked))
         attrs = node.get("attributes", {})
         here = unmasked or "data-sentry-unmask" in attrs
@@ -135,6 +139,7 @@ async def test_page_text_is_masked_unless_unmasked(api, sentry):
     kept = [(tag, t) for tag, t, keep in texts if keep]
     assert masked and all(set(t.replace(" ", "")) == {"*"} for t in masked)  # e.g. the <h1>
     assert ("a", "Trail Runner 2") in kept and all(tag in ("a", "button") for tag, _ in kept)
+    assert len(styles) == 1 and styles[0].startswith("body{") and "url(" not in styles[0]
     options = custom(segments, "options")
     assert len(options) == 1 and options[0] in segments[0]
     assert list(options[0]["data"]["payload"]) == OPTION_KEYS
@@ -221,3 +226,34 @@ def test_the_story_reads_the_same(sentry: DemoSentry):
         "/products",
     ]
     assert len(story.error_ids) == 2 and len(story.rage_clicks) == 1
+
+
+async def test_a_navigation_adds_the_new_page_one_node_at_a_time(api, sentry):
+    """rrweb's recorder serialises each added node without its children (`skipChild`), a
+    parent before its children, and a node after the sibling named as its `nextId`
+    (rrweb-io/rrweb packages/rrweb/src/record/mutation.ts, `emit`); the replayer builds an
+    added node without children (packages/rrweb/src/replay/index.ts, `applyMutation`), so a
+    nested add would replay as an empty page."""
+    segments = await events(api, sentry.replay(sentry.story_replay_id))
+    snapshot = next(e for e in segments[0] if e["type"] == 2)["data"]["node"]
+    known: set[int] = set()
+    stack = [snapshot]
+    while stack:
+        node = stack.pop()
+        known.add(node["id"])
+        stack.extend(node.get("childNodes", []))
+    navigations = [
+        e["data"]
+        for segment in segments
+        for e in segment
+        if e["type"] == 3 and e["data"]["source"] == 0 and e["data"]["adds"]
+    ]
+    assert len(navigations) >= 6
+    for mutation in navigations:
+        known -= {removed["id"] for removed in mutation["removes"]}
+        for added in mutation["adds"]:
+            assert added["node"].get("childNodes", []) == []
+            assert added["parentId"] in known
+            assert added["nextId"] is None or added["nextId"] in known
+            known.add(added["node"]["id"])
+    assert any(a["node"].get("tagName") == "form" for m in navigations for a in m["adds"])

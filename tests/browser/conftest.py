@@ -3,7 +3,6 @@ CI, which makes a missing browser a failure), and the host page's bridge to the 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -12,12 +11,9 @@ from tests.browser.bridge import Bridge, running_bridge
 from tests.browser.cdp import Browser
 from tests.browser.chromium import find_chromium, launch
 from tests.browser.hosted import HEIGHT, WIDTH, Hosted
+from tests.required import unavailable
 
 BROWSER_MISSING = "no Chromium on PATH (Debian: apt-get install chromium)"
-
-
-def browser_required() -> bool:
-    return os.environ.get("REQUIRE_BROWSER", "").strip() == "1"
 
 
 @pytest.fixture(scope="session")
@@ -25,9 +21,7 @@ def chromium() -> str:
     """The Chromium binary; without one the browser tests skip, or fail when REQUIRE_BROWSER=1."""
     found = find_chromium()
     if found is None:
-        if browser_required():
-            pytest.fail(f"{BROWSER_MISSING} (REQUIRE_BROWSER=1, so this is a failure, not a skip)")
-        pytest.skip(BROWSER_MISSING)
+        unavailable("REQUIRE_BROWSER", BROWSER_MISSING)
     return found
 
 

@@ -13,7 +13,6 @@ returns each scenario's outcome, read from the `checks.json` the suite writes pe
 from __future__ import annotations
 
 import json
-import os
 import platform
 import re
 import shutil
@@ -23,8 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
-import pytest
-
+from tests import required
 from tests.installs import bounded, npm_install
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,15 +49,9 @@ class Outcome:
     failures: tuple[str, ...]
 
 
-def required() -> bool:
-    return os.environ.get("REQUIRE_CONFORMANCE", "").strip() == "1"
-
-
 def unavailable(reason: str) -> NoReturn:
     """Skip, or fail when CI demands the suite (REQUIRE_CONFORMANCE=1)."""
-    if required():
-        pytest.fail(f"{reason} (REQUIRE_CONFORMANCE=1, so this is a failure, not a skip)")
-    pytest.skip(reason)
+    required.unavailable("REQUIRE_CONFORMANCE", reason)
 
 
 def _version_of(package_json: Path) -> str | None:

@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.e2e.program import ROOT, Running, running_server, server_env, stop
+from tests.required import unavailable
 from tests.waiting import until_sync
 
 START_TIMEOUT = 30.0
@@ -42,17 +41,11 @@ def haproxy_binary() -> str | None:
     )
 
 
-def haproxy_required() -> bool:
-    return os.environ.get("REQUIRE_HAPROXY", "").strip() == "1"
-
-
 def haproxy_or_skip() -> str:
     """HAProxy's binary; without one the test skips, or fails when REQUIRE_HAPROXY=1 (CI)."""
     binary = haproxy_binary()
     if binary is None:
-        if haproxy_required():
-            pytest.fail(f"{HAPROXY_MISSING} (REQUIRE_HAPROXY=1, so this is a failure, not a skip)")
-        pytest.skip(HAPROXY_MISSING)
+        unavailable("REQUIRE_HAPROXY", HAPROXY_MISSING)
     return binary
 
 

@@ -24,9 +24,8 @@ from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
 
-import pytest
-
 from sentry_replays_mcp.server.config import ENVIRONMENT
+from tests import required
 from tests.installs import bounded, npm_install
 from tests.tool_calls import READ_ONLY_TOOL_NAMES, TOOL_NAMES
 
@@ -203,15 +202,9 @@ INSPECTOR_MANIFEST = (
 INSTALL_TIMEOUT = 300
 
 
-def inspector_required() -> bool:
-    return os.environ.get("REQUIRE_INSPECTOR", "").strip() == "1"
-
-
 def unavailable(reason: str) -> NoReturn:
     """Skip, or fail when CI demands the inspector (REQUIRE_INSPECTOR=1)."""
-    if inspector_required():
-        pytest.fail(f"{reason} (REQUIRE_INSPECTOR=1, so this is a failure, not a skip)")
-    pytest.skip(reason)
+    required.unavailable("REQUIRE_INSPECTOR", reason)
 
 
 def installed_inspector_version() -> str | None:

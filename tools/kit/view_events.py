@@ -38,9 +38,8 @@ async def events_page(state: ToolState, found: ResolvedReplay, cursor: str | Non
         per_page=SEGMENTS_PER_CALL,
         cursor=cursor,
     )
-    read = await run_stoppable(player_page, page.body, page.first_segment)
+    read, taken, text = await run_stoppable(for_player, page.body, page.first_segment)
     del page.body[:]
-    taken, text = await run_stoppable(joined, read)
     next_cursor = page.next_cursor
     if taken < len(read.segments):  # cut for size: the next call starts at the next segment
         next_cursor = advanced(cursor, taken)
@@ -53,6 +52,13 @@ async def events_page(state: ToolState, found: ResolvedReplay, cursor: str | Non
         left_out=read.left_out,
         note=read.problem or _cut(read.pruned),
     )
+
+
+def for_player(body: bytearray, first_segment: int) -> tuple[PlayerPage, int, str]:
+    """The page read for the player and joined into one answer's JSON text, in one go (a
+    worker thread's work)."""
+    read = player_page(body, first_segment)
+    return (read, *joined(read))
 
 
 def joined(read: PlayerPage) -> tuple[int, str]:
